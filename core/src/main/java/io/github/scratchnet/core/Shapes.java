@@ -1,0 +1,33 @@
+package io.github.scratchnet.core;
+
+import java.util.Arrays;
+
+/** Small helpers for shapes, so that every error message prints them the same way. */
+public final class Shapes {
+    private Shapes() {
+    }
+
+    public static long length(long... shape) {
+        long n = 1;
+        for (long d : shape) {
+            n *= d;
+        }
+        return n;
+    }
+
+    /** Like numpy: {@code (4, 1, 28, 28)}. */
+    public static String str(long... shape) {
+        if (shape.length == 1) {
+            return "(" + shape[0] + ",)";
+        }
+        return Arrays.toString(shape).replace('[', '(').replace(']', ')');
+    }
+
+    /** Throws an IllegalArgumentException naming {@code what} unless {@code x} has {@code rank} dimensions. */
+    public static void requireRank(String what, long[] shape, int rank, String layout) {
+        if (shape.length != rank) {
+            throw new IllegalArgumentException(what + " expects a " + rank + "-D input " + layout
+                    + ", found shape " + str(shape));
+        }
+    }
+}

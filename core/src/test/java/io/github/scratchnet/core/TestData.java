@@ -1,0 +1,71 @@
+package io.github.scratchnet.core;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Assumptions;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/** Shared by the tests of every module: the book's reference data and array comparisons. */
+public final class TestData {
+    private TestData() {
+    }
+
+    /** ../shared beside the project (the build passes its path as scratchnet.shared). */
+    public static Path shared() {
+        String p = System.getProperty("scratchnet.shared");
+        return p != null && !p.isBlank() ? Path.of(p) : Path.of("..", "..", "shared");
+    }
+
+    /** A file of ../shared/reference; the calling test is skipped where it is absent. */
+    public static Path reference(String name) {
+        Path f = shared().resolve("reference").resolve(name);
+        Assumptions.assumeTrue(Files.isRegularFile(f), "skipped: reference file " + f + " is not present");
+        return f;
+    }
+
+    public static Map<String, INDArray> referenceNpz(String name) {
+        try {
+            return Npz.read(reference(name));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** A seeded random array of normals in float64. */
+    public static INDArray randn(long seed, long... shape) {
+        Rng rng = new Rng(seed);
+        double[] v = new double[Math.toIntExact(Shapes.length(shape))];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = rng.nextGaussian();
+        }
+        return Nd4j.create(v, shape, 'c');
+    }
+
+    /** Asserts equal shapes and max |a-e| <= rtol * max(1, max|e|) elementwise-scaled, naming what differs. */
+    public static void assertClose(INDArray expected, INDArray actual, double rtol, String what) {
+        assertArrayEquals(expected.shape(), actual.shape(), what + ": shape");
+        double[] e = expected.castTo(DataType.DOUBLE).dup('c').data().asDouble();
+        double[] a = actual.castTo(DataType.DOUBLE).dup('c').data().asDouble();
+        double worst = 0;
+        int at = -1;
+        for (int i = 0; i < e.length; i++) {
+            double err = Math.abs(a[i] - e[i]) / Math.max(Math.abs(e[i]), 1e-3);
+            if (err > worst || Double.isNaN(a[i])) {
+                worst = Double.isNaN(a[i]) ? Double.POSITIVE_INFINITY : err;
+                at = i;
+            }
+        }
+        int atf = at;
+        double w = worst;
+        assertTrue(worst <= rtol, () -> what + ": relative error " + w + " > " + rtol + " at flat index " + atf
+                + " (expected " + e[atf] + ", found " + a[atf] + ")");
+    }
+}
