@@ -5,7 +5,8 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Creates the initial parameter arrays of layers: one data type and one seeded generator for a
- * whole network, so the same seed gives the same network on any backend.
+ * whole network, so the same seed gives the same network (and the same dropout masks) on any
+ * backend.
  */
 public final class Init {
     private final DType dtype;
@@ -18,6 +19,11 @@ public final class Init {
 
     public DType dtype() {
         return dtype;
+    }
+
+    /** The generator behind the weights; a network's dropout masks continue to draw from it. */
+    public Rng rng() {
+        return rng;
     }
 
     /** Normal weights with the standard deviation {@code kind} gives for {@code fanIn}. */

@@ -1,0 +1,81 @@
+package io.github.scratchnet.layers;
+
+import io.github.scratchnet.core.Init;
+import io.github.scratchnet.core.Shapes;
+import io.github.scratchnet.core.WeightInit;
+import java.util.Map;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * Fully connected layer, book section 5.6.2: {@code out = x·W + b}. x is (N, d1, d2, ...) and is
+ * flattened in C order to (N, D), D = d1*d2*...; W (D, M), b (M,), out (N, M). backward returns
+ * dx in x's original shape.
+ */
+public final class Affine implements Layer {
+    private final INDArray W;
+    private final INDArray b;
+
+    // set by forward, read by backward
+    private INDArray x2d;
+    private long[] xShape;
+
+    // written by backward
+    private INDArray dW;
+    private INDArray db;
+
+    /** Weights drawn by {@code init} with {@code kind}'s deviation for fan-in {@code in}; zero bias. */
+    public Affine(Init init, WeightInit kind, long in, long out) {
+        this(init.weights(kind, in, in, out), init.zeros(out));
+    }
+
+    /** A layer holding these very arrays: W (D, M), b (M,). */
+    public Affine(INDArray W, INDArray b) {
+        if (W.rank() != 2 || b.rank() != 1 || b.size(0) != W.size(1)) {
+            throw new IllegalArgumentException("Affine expects W (D, M) and b (M,), found W " + Shapes.str(W.shape())
+                    + " and b " + Shapes.str(b.shape()));
+        }
+        this.W = W;
+        this.b = b;
+    }
+
+    @Override
+    public INDArray forward(INDArray x, boolean train) {
+        long d = W.size(0);
+        if (x.rank() < 2 || x.length() / x.size(0) != d) {
+            throw new IllegalArgumentException("Affine expects an input with " + d + " features per sample, found shape "
+                    + Shapes.str(x.shape()));
+        }
+        xShape = x.shape();
+        x2d = x.reshape('c', x.size(0), d);
+        return Nd4j.gemm(x2d, W, false, false).addiRowVector(b);
+    }
+
+    @Override
+    public INDArray backward(INDArray dout) {
+        Layer.requireForward(x2d, this);
+        dW = Nd4j.gemm(x2d, dout, true, false);
+        db = dout.sum(0);
+        return Nd4j.gemm(dout, W, false, true).reshape('c', xShape);
+    }
+
+    @Override
+    public long[] outputShape(long[] in) {
+        return new long[] {in[0], W.size(1)};
+    }
+
+    @Override
+    public Map<String, INDArray> params() {
+        return Layer.named("W", W, "b", b);
+    }
+
+    @Override
+    public Map<String, INDArray> grads() {
+        return Layer.named("W", Layer.requireForward(dW, this), "b", db);
+    }
+
+    @Override
+    public String describe() {
+        return "Affine(" + W.size(0) + " -> " + W.size(1) + ")";
+    }
+}

@@ -1,0 +1,97 @@
+package io.github.scratchnet.layers;
+
+import io.github.scratchnet.core.Shapes;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.ops.transforms.Transforms;
+
+/**
+ * Softmax followed by cross-entropy, book section 5.6.3. scores (N, K); labels either class
+ * indices (N,) or one-hot (N, K). loss {@code = -sum(log(y[t] + 1e-7)) / N};
+ * backward {@code = (y - onehot(t)) / N}.
+ */
+public final class SoftmaxWithLoss {
+    /** The book's guard against log(0). */
+    public static final double BOOK_DELTA = 1e-7;
+
+    private final double delta;
+
+    // set by forward, read by backward
+    private INDArray y;
+    private int[] t;
+
+    /** The book's loss, with {@code log(y + 1e-7)}. */
+    public SoftmaxWithLoss() {
+        this(BOOK_DELTA);
+    }
+
+    /**
+     * A loss with another guard inside the log. backward is always the exact gradient of the
+     * cross-entropy, i.e. of this loss with delta 0 (the book's 1e-7 changes the loss by a relative
+     * 1e-7/y, which a float64 gradient check sees).
+     */
+    public SoftmaxWithLoss(double delta) {
+        this.delta = delta;
+    }
+
+    /** The mean loss of the batch. */
+    public double forward(INDArray scores, INDArray labels) {
+        Shapes.requireRank("SoftmaxWithLoss", scores.shape(), 2, "of scores (N, K)");
+        t = classIndices(labels, scores.size(0), scores.size(1));
+        y = softmax(scores);
+        double sum = 0;
+        for (int n = 0; n < t.length; n++) {
+            sum += Math.log(y.getDouble(n, t[n]) + delta);
+        }
+        return -sum / t.length;
+    }
+
+    /** dL/dscores for the last forward. */
+    public INDArray backward() {
+        Layer.requireForward(y, this);
+        INDArray dx = y.dup();
+        for (int n = 0; n < t.length; n++) {
+            dx.putScalar(n, t[n], dx.getDouble(n, t[n]) - 1);
+        }
+        return dx.divi(t.length);
+    }
+
+    /** Softmax of the last forward's scores, (N, K). */
+    public INDArray probabilities() {
+        return Layer.requireForward(y, this);
+    }
+
+    /** Row-wise softmax, shifted by the row max for stability. */
+    public static INDArray softmax(INDArray scores) {
+        INDArray e = Transforms.exp(scores.subColumnVector(scores.max(1)), false);
+        return e.diviColumnVector(e.sum(1));
+    }
+
+    /**
+     * Class indices from labels (N,) or one-hot (N, K), checking count and range. Integer or
+     * floating labels are both accepted.
+     */
+    public static int[] classIndices(INDArray labels, long n, long k) {
+        INDArray idx;
+        if (labels.rank() == 2 && labels.size(1) == k && k > 1) {
+            idx = Nd4j.argMax(labels, 1);
+        } else if (labels.rank() == 1 || (labels.rank() == 2 && labels.size(1) == 1)) {
+            idx = labels;
+        } else {
+            throw new IllegalArgumentException("labels must be class indices (N,) or one-hot (N, " + k + "), found "
+                    + Shapes.str(labels.shape()));
+        }
+        if (idx.length() != n) {
+            throw new IllegalArgumentException(n + " score rows but " + idx.length() + " labels");
+        }
+        double[] v = idx.castTo(org.nd4j.linalg.api.buffer.DataType.DOUBLE).dup('c').data().asDouble();
+        int[] t = new int[v.length];
+        for (int i = 0; i < v.length; i++) {
+            if (!(v[i] >= 0 && v[i] < k) || v[i] != Math.floor(v[i])) {
+                throw new IllegalArgumentException("label " + v[i] + " at index " + i + " is not a class in [0, " + k + ")");
+            }
+            t[i] = (int) v[i];
+        }
+        return t;
+    }
+}

@@ -1,0 +1,102 @@
+package io.github.scratchnet.layers;
+
+import static io.github.scratchnet.core.TestData.assertClose;
+import static io.github.scratchnet.core.TestData.randn;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import io.github.scratchnet.core.Init;
+import io.github.scratchnet.core.DType;
+import io.github.scratchnet.core.Rng;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/** Affine, ReLU, Sigmoid, Dropout and BatchNormalization. */
+class ElementwiseLayersTest {
+
+    @Test
+    void affineBackwardMatchesNumericalGradient() {
+        GradCheck.check(new Affine(randn(1, 24, 5), randn(2, 5)), randn(3, 3, 2, 3, 4), true); // 4-D input, flattened
+        GradCheck.check(new Affine(randn(4, 6, 3), randn(5, 3)), randn(6, 1, 6), true);        // batch 1
+    }
+
+    @Test
+    void affineFlattensInCOrderAndRestoresTheShape() {
+        INDArray x = randn(7, 2, 3, 2, 2);
+        Affine a = new Affine(randn(8, 12, 4), randn(9, 4));
+        assertClose(x.reshape('c', 2, 12).mmul(a.params().get("W")).addRowVector(a.params().get("b")),
+                a.forward(x, false), 1e-14, "out");
+        assertEquals(4, a.backward(randn(1, 2, 4)).rank());
+    }
+
+    @Test
+    void reluAndSigmoidBackwardMatchNumericalGradient() {
+        GradCheck.check(new Relu(), randn(10, 2, 3, 4, 5), true);
+        GradCheck.check(new Sigmoid(), randn(11, 1, 7), false);
+    }
+
+    @Test
+    void reluDoesNotModifyItsArguments() {
+        INDArray x = randn(12, 3, 4);
+        INDArray copy = x.dup();
+        Relu r = new Relu();
+        r.forward(x, true);
+        INDArray dout = randn(13, 3, 4);
+        INDArray doutCopy = dout.dup();
+        r.backward(dout);
+        assertClose(copy, x, 0, "x");
+        assertClose(doutCopy, dout, 0, "dout");
+    }
+
+    @Test
+    void dropoutBackwardMatchesNumericalGradientInBothModes() {
+        for (Dropout.Mode mode : Dropout.Mode.values()) {
+            Dropout d = new Dropout(0.4, mode, new Rng(1));
+            INDArray mask = randn(14, 3, 6).gt(0);
+            d.setMaskSource(shape -> mask);
+            GradCheck.check(d, randn(15, 3, 6), true);
+            GradCheck.check(d, randn(16, 3, 6), false);
+        }
+    }
+
+    @Test
+    void dropoutScalesAsEachModeSays() {
+        INDArray x = Nd4j.ones(4, 1000).castTo(org.nd4j.linalg.api.buffer.DataType.DOUBLE);
+        Dropout book = new Dropout(0.25, Dropout.Mode.BOOK, new Rng(2));
+        Dropout inverted = new Dropout(0.25, Dropout.Mode.INVERTED, new Rng(2));
+        assertEquals(0.75, book.forward(x, false).meanNumber().doubleValue(), 1e-15);
+        assertEquals(1.0, inverted.forward(x, false).meanNumber().doubleValue(), 1e-15);
+        INDArray trainBook = book.forward(x, true);
+        assertEquals(0.75, trainBook.meanNumber().doubleValue(), 0.02); // kept elements stay 1
+        assertEquals(1.0, trainBook.maxNumber().doubleValue(), 0);
+        INDArray trainInv = inverted.forward(x, true);
+        assertEquals(1.0, trainInv.meanNumber().doubleValue(), 0.03);
+        assertEquals(1 / 0.75, trainInv.maxNumber().doubleValue(), 1e-12);
+    }
+
+    @Test
+    void batchNormBackwardMatchesNumericalGradient() {
+        Init init = new Init(DType.FLOAT64, 3);
+        BatchNormalization bn2 = new BatchNormalization(randn(17, 5).addi(1), randn(18, 5), init.zeros(5), init.ones(5), 0.9);
+        GradCheck.check(bn2, randn(19, 4, 5), true);
+        BatchNormalization bn4 = new BatchNormalization(randn(20, 12).addi(1), randn(21, 12), init.zeros(12), init.ones(12), 0.9);
+        GradCheck.check(bn4, randn(22, 3, 3, 2, 2), true);
+    }
+
+    @Test
+    void batchNormKeepsRunningStatisticsAndUsesThemAtTest() {
+        Init init = new Init(DType.FLOAT64, 3);
+        BatchNormalization bn = new BatchNormalization(init, 3, 0.9);
+        INDArray x = randn(23, 6, 3).muli(2).addi(5);
+        INDArray out = bn.forward(x, true);
+        assertClose(Nd4j.zeros(3).castTo(out.dataType()), out.mean(0), 1e-12, "train-mode mean");
+        assertClose(x.mean(0).mul(0.1), bn.state().get("running_mean"), 1e-14, "running_mean");
+        assertClose(x.var(false, 0).mul(0.1), bn.state().get("running_var"), 1e-12, "running_var");
+        INDArray test = bn.forward(x, false);
+        INDArray expect = x.subRowVector(bn.state().get("running_mean"))
+                .divRowVector(org.nd4j.linalg.ops.transforms.Transforms.sqrt(bn.state().get("running_var").add(1e-6)));
+        assertClose(expect, test, 1e-12, "test mode");
+        assertThrows(IllegalStateException.class, () -> bn.backward(test));
+    }
+}

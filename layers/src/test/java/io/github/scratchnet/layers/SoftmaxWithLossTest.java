@@ -1,0 +1,66 @@
+package io.github.scratchnet.layers;
+
+import static io.github.scratchnet.core.TestData.assertClose;
+import static io.github.scratchnet.core.TestData.randn;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+class SoftmaxWithLossTest {
+
+    @Test
+    void backwardMatchesNumericalGradient() {
+        INDArray scores = randn(1, 5, 4);
+        INDArray labels = Nd4j.createFromArray(3, 0, 2, 2, 1);
+        SoftmaxWithLoss loss = new SoftmaxWithLoss(0); // backward is the gradient of the loss without the book's delta
+        loss.forward(scores, labels);
+        INDArray analytic = loss.backward();
+        INDArray numeric = scores.dup().assign(0);
+        for (int i = 0; i < scores.length(); i++) {
+            INDArray flat = scores.reshape(scores.length());
+            double v = flat.getDouble(i);
+            flat.putScalar(i, v + GradCheck.EPS);
+            double plus = loss.forward(scores, labels);
+            flat.putScalar(i, v - GradCheck.EPS);
+            double minus = loss.forward(scores, labels);
+            flat.putScalar(i, v);
+            numeric.reshape(scores.length()).putScalar(i, (plus - minus) / (2 * GradCheck.EPS));
+        }
+        double err = GradCheck.relativeError(numeric, analytic);
+        assertTrue(err < GradCheck.BOUND, "relative error " + err);
+    }
+
+    @Test
+    void oneHotAndIndexLabelsAgree() {
+        INDArray scores = randn(2, 3, 4);
+        INDArray idx = Nd4j.createFromArray(1, 3, 0);
+        INDArray oneHot = Nd4j.zeros(3, 4);
+        oneHot.putScalar(0, 1, 1).putScalar(1, 3, 1).putScalar(2, 0, 1);
+        SoftmaxWithLoss a = new SoftmaxWithLoss();
+        SoftmaxWithLoss b = new SoftmaxWithLoss();
+        assertEquals(a.forward(scores, idx), b.forward(scores, oneHot), 0);
+        assertClose(a.backward(), b.backward(), 0, "dx");
+        // -log(softmax) by hand for the first row
+        double[] r = scores.getRow(0).toDoubleVector();
+        double z = 0;
+        for (double v : r) {
+            z += Math.exp(v);
+        }
+        assertEquals(-Math.log(Math.exp(r[1]) / z + 1e-7), new SoftmaxWithLoss().forward(scores.getRow(0).reshape(1, 4),
+                Nd4j.createFromArray(1)), 1e-12);
+    }
+
+    @Test
+    void badLabelsAreNamed() {
+        SoftmaxWithLoss loss = new SoftmaxWithLoss();
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> loss.forward(randn(1, 2, 3), Nd4j.createFromArray(0, 3)));
+        assertEquals("label 3.0 at index 1 is not a class in [0, 3)", e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> loss.forward(randn(1, 2, 3), Nd4j.createFromArray(0, 1, 2)));
+        assertEquals("2 score rows but 3 labels", e.getMessage());
+    }
+}
