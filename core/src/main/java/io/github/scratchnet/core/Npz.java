@@ -39,7 +39,9 @@ public final class Npz {
                 String key = name.endsWith(".npy") ? name.substring(0, name.length() - 4) : name;
                 arrays.put(key, Npy.read(bytes, file + "[" + name + "]"));
             }
-        } catch (ZipException | IllegalArgumentException e) {
+        } catch (FileFormatException e) {
+            throw e;
+        } catch (ZipException | java.io.EOFException | IllegalArgumentException e) {
             throw new FileFormatException(file.toString(), "not a valid .npz (zip) file: " + e.getMessage(), e);
         }
         if (arrays.isEmpty()) {

@@ -1,0 +1,62 @@
+package io.github.scratchnet.trainer;
+
+import io.github.scratchnet.core.FileFormatException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * Images (N, 1, H, W) as float32 scaled to [0, 1] and their labels (N,), from a pair of IDX files
+ * (MNIST, Fashion-MNIST, or any set in that format).
+ */
+public record Dataset(INDArray images, int[] labels) {
+
+    public long size() {
+        return labels.length;
+    }
+
+    /** The labels as an (N,) array, as the loss takes them. */
+    public INDArray labelArray() {
+        return Nd4j.createFromArray(labels);
+    }
+
+    /** Reads an image file and a label file; their counts must agree. */
+    public static Dataset read(Path imagesFile, Path labelsFile) throws IOException {
+        Idx.Data img = Idx.read(imagesFile, 3);
+        Idx.Data lab = Idx.read(labelsFile, 1);
+        if (img.count() != lab.count()) {
+            throw new FileFormatException(imagesFile.toString(), img.count() + " images but " + lab.count()
+                    + " labels in " + labelsFile);
+        }
+        int n = img.dims()[0];
+        int h = img.dims()[1];
+        int w = img.dims()[2];
+        float[] pixels = new float[img.values().length];
+        for (int i = 0; i < pixels.length; i++) {
+            pixels[i] = (img.values()[i] & 0xff) / 255f;
+        }
+        int[] labels = new int[n];
+        for (int i = 0; i < n; i++) {
+            labels[i] = lab.values()[i] & 0xff;
+        }
+        return new Dataset(Nd4j.create(pixels, new long[] {n, 1, h, w}, 'c'), labels);
+    }
+
+    /**
+     * The test set ({@code t10k-*}) or training set ({@code train-*}) of an MNIST-style folder,
+     * taking {@code NAME-idx3-ubyte} or {@code NAME-idx3-ubyte.gz}.
+     */
+    public static Dataset readSplit(Path dir, boolean train) throws IOException {
+        String prefix = train ? "train" : "t10k";
+        return read(find(dir, prefix + "-images-idx3-ubyte"), find(dir, prefix + "-labels-idx1-ubyte"));
+    }
+
+    /** The file {@code name} or {@code name.gz} in {@code dir}; else {@code dir/name} (whose read then names it as missing). */
+    public static Path find(Path dir, String name) {
+        Path raw = dir.resolve(name);
+        Path gz = dir.resolve(name + ".gz");
+        return !Files.exists(raw) && Files.exists(gz) ? gz : raw;
+    }
+}

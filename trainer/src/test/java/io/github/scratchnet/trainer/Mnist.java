@@ -1,0 +1,29 @@
+package io.github.scratchnet.trainer;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Assumptions;
+
+/** The real MNIST files for tests: skipped, with a message, where they are not present. */
+final class Mnist {
+    private Mnist() {
+    }
+
+    static Path dir() {
+        String p = System.getProperty("scratchnet.data");
+        return DataDir.resolve(p != null && !p.isBlank() && !p.startsWith("${") ? Path.of(p) : null);
+    }
+
+    static Dataset testSet() {
+        Path dir = dir();
+        Assumptions.assumeTrue(Files.exists(Dataset.find(dir, "t10k-images-idx3-ubyte")),
+                "skipped: the MNIST test set is not in " + dir + " (set SCRATCHNET_DATA or place the IDX files there)");
+        try {
+            return Dataset.readSplit(dir, false);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
