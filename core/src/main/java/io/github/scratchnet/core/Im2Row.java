@@ -19,10 +19,27 @@ public final class Im2Row {
 
     /** x (N,C,H,W) -> col (N*OH*OW, C*FH*FW). */
     public static INDArray im2row(INDArray x, ConvGeometry g) {
+        return im2row(x, g, null);
+    }
+
+    /**
+     * x (N,C,H,W) -> col (N*OH*OW, C*FH*FW), written into {@code reuse} when it has that shape and
+     * type (fresh memory is slow: see ND4J-NOTES.md), else into a new array.
+     */
+    public static INDArray im2row(INDArray x, ConvGeometry g, INDArray reuse) {
         long n = checkInput(x, g);
-        INDArray col = Nd4j.createUninitialized(x.dataType(), n * g.rowsPerSample(), g.rowLength());
+        INDArray col = reuse(reuse, x.dataType(), n * g.rowsPerSample(), g.rowLength());
         gather(x, g.table(), Math.toIntExact(n), g.sampleSize(), col);
         return col;
+    }
+
+    /** {@code candidate} if it is a plain C-ordered array of this type and shape, else a new uninitialised one. */
+    public static INDArray reuse(INDArray candidate, DataType type, long... shape) {
+        if (candidate != null && candidate.dataType() == type && java.util.Arrays.equals(candidate.shape(), shape)
+                && !candidate.isView() && candidate.ordering() == 'c') {
+            return candidate;
+        }
+        return Nd4j.createUninitialized(type, shape);
     }
 
     /** col (N*OH*OW, C*FH*FW) -> dx (N,C,H,W), summing the entries that overlap. */

@@ -3,7 +3,6 @@ package io.github.scratchnet.layers;
 import io.github.scratchnet.core.Init;
 import io.github.scratchnet.core.Shapes;
 import io.github.scratchnet.core.WeightInit;
-import java.util.Map;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -12,17 +11,11 @@ import org.nd4j.linalg.factory.Nd4j;
  * flattened in C order to (N, D), D = d1*d2*...; W (D, M), b (M,), out (N, M). backward returns
  * dx in x's original shape.
  */
-public final class Affine implements Layer {
-    private final INDArray W;
-    private final INDArray b;
+public final class Affine extends WeightedLayer {
 
     // set by forward, read by backward
     private INDArray x2d;
     private long[] xShape;
-
-    // written by backward
-    private INDArray dW;
-    private INDArray db;
 
     /** Weights drawn by {@code init} with {@code kind}'s deviation for fan-in {@code in}; zero bias. */
     public Affine(Init init, WeightInit kind, long in, long out) {
@@ -31,12 +24,11 @@ public final class Affine implements Layer {
 
     /** A layer holding these very arrays: W (D, M), b (M,). */
     public Affine(INDArray W, INDArray b) {
+        super(W, b);
         if (W.rank() != 2 || b.rank() != 1 || b.size(0) != W.size(1)) {
             throw new IllegalArgumentException("Affine expects W (D, M) and b (M,), found W " + Shapes.str(W.shape())
                     + " and b " + Shapes.str(b.shape()));
         }
-        this.W = W;
-        this.b = b;
     }
 
     @Override
@@ -62,16 +54,6 @@ public final class Affine implements Layer {
     @Override
     public long[] outputShape(long[] in) {
         return new long[] {in[0], W.size(1)};
-    }
-
-    @Override
-    public Map<String, INDArray> params() {
-        return Layer.named("W", W, "b", b);
-    }
-
-    @Override
-    public Map<String, INDArray> grads() {
-        return Layer.named("W", Layer.requireForward(dW, this), "b", db);
     }
 
     @Override

@@ -5,7 +5,6 @@ import io.github.scratchnet.core.Im2Row;
 import io.github.scratchnet.core.Init;
 import io.github.scratchnet.core.Shapes;
 import io.github.scratchnet.core.WeightInit;
-import java.util.Map;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -14,9 +13,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * x (N, C, H, W), W (FN, C, FH, FW), b (FN,), out (N, FN, OH, OW) with
  * {@code OH = (H + 2*pad - FH) / stride + 1}. One bias per filter.
  */
-public final class Convolution implements Layer {
-    private final INDArray W;
-    private final INDArray b;
+public final class Convolution extends WeightedLayer {
     private final int stride;
     private final int pad;
     /** W viewed as (FN, C*FH*FW): the same memory. */
@@ -26,10 +23,8 @@ public final class Convolution implements Layer {
     private ConvGeometry geometry;
     private INDArray col;
     private long n;
-
-    // written by backward
-    private INDArray dW;
-    private INDArray db;
+    /** backward's scratch (N*OH*OW, C*FH*FW), kept between steps. */
+    private INDArray dcol;
 
     /** {@code filters} filters of {@code size x size} over {@code channels} channels, drawn by {@code init}; zero bias. */
     public Convolution(Init init, WeightInit kind, long channels, long filters, int size, int stride, int pad) {
@@ -38,6 +33,7 @@ public final class Convolution implements Layer {
 
     /** A layer holding these very arrays: W (FN, C, FH, FW), b (FN,). */
     public Convolution(INDArray W, INDArray b, int stride, int pad) {
+        super(W, b);
         if (W.rank() != 4 || b.rank() != 1 || b.size(0) != W.size(0)) {
             throw new IllegalArgumentException("Convolution expects W (FN, C, FH, FW) and b (FN,), found W "
                     + Shapes.str(W.shape()) + " and b " + Shapes.str(b.shape()));
@@ -46,8 +42,6 @@ public final class Convolution implements Layer {
             throw new IllegalArgumentException("Convolution needs stride >= 1 and pad >= 0, got stride " + stride
                     + ", pad " + pad);
         }
-        this.W = W;
-        this.b = b;
         this.stride = stride;
         this.pad = pad;
         this.colW = W.reshape('c', W.size(0), W.length() / W.size(0));
@@ -61,7 +55,7 @@ public final class Convolution implements Layer {
         }
         geometry = geometry(x.shape());
         n = x.size(0);
-        col = Im2Row.im2row(x, geometry);
+        col = Im2Row.im2row(x, geometry, col); // the previous step's buffer, refilled
         INDArray out = Nd4j.gemm(col, colW, false, true).addiRowVector(b);          // (N*OH*OW, FN)
         return out.reshape('c', n, geometry.oh, geometry.ow, W.size(0)).permute(0, 3, 1, 2).dup('c');
     }
@@ -72,7 +66,8 @@ public final class Convolution implements Layer {
         INDArray d2 = dout.permute(0, 2, 3, 1).dup('c').reshape('c', col.size(0), W.size(0)); // (N*OH*OW, FN)
         db = d2.sum(0);
         dW = Nd4j.gemm(d2, col, true, false).reshape('c', W.shape());
-        INDArray dcol = Nd4j.gemm(d2, colW, false, false);
+        dcol = Im2Row.reuse(dcol, col.dataType(), col.shape());
+        Nd4j.gemm(d2, colW, dcol, false, false, 1.0, 0.0);
         return Im2Row.row2im(dcol, n, geometry);
     }
 
@@ -88,16 +83,6 @@ public final class Convolution implements Layer {
     public long[] outputShape(long[] in) {
         ConvGeometry g = geometry(in);
         return new long[] {in[0], W.size(0), g.oh, g.ow};
-    }
-
-    @Override
-    public Map<String, INDArray> params() {
-        return Layer.named("W", W, "b", b);
-    }
-
-    @Override
-    public Map<String, INDArray> grads() {
-        return Layer.named("W", Layer.requireForward(dW, this), "b", db);
     }
 
     @Override
