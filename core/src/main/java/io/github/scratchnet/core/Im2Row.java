@@ -28,27 +28,23 @@ public final class Im2Row {
      */
     public static INDArray im2row(INDArray x, ConvGeometry g, INDArray reuse) {
         long n = checkInput(x, g);
-        INDArray col = reuse(reuse, x.dataType(), n * g.rowsPerSample(), g.rowLength());
+        INDArray col = Buffers.reuse(reuse, x.dataType(), n * g.rowsPerSample(), g.rowLength());
         gather(x, g.table(), Math.toIntExact(n), g.sampleSize(), col);
         return col;
     }
 
-    /** {@code candidate} if it is a plain C-ordered array of this type and shape, else a new uninitialised one. */
-    public static INDArray reuse(INDArray candidate, DataType type, long... shape) {
-        if (candidate != null && candidate.dataType() == type && java.util.Arrays.equals(candidate.shape(), shape)
-                && !candidate.isView() && candidate.ordering() == 'c') {
-            return candidate;
-        }
-        return Nd4j.createUninitialized(type, shape);
-    }
-
     /** col (N*OH*OW, C*FH*FW) -> dx (N,C,H,W), summing the entries that overlap. */
     public static INDArray row2im(INDArray col, long n, ConvGeometry g) {
+        return row2im(col, n, g, null);
+    }
+
+    /** As {@link #row2im(INDArray, long, ConvGeometry)}, written into {@code reuse} when it fits. */
+    public static INDArray row2im(INDArray col, long n, ConvGeometry g, INDArray reuse) {
         if (col.rank() != 2 || col.size(0) != n * g.rowsPerSample() || col.size(1) != g.rowLength()) {
             throw new IllegalArgumentException("row2im for " + g + " and N=" + n + " expects col of shape "
                     + Shapes.str(n * g.rowsPerSample(), g.rowLength()) + ", found " + Shapes.str(col.shape()));
         }
-        INDArray x = Nd4j.zeros(col.dataType(), n, g.c, g.h, g.w);
+        INDArray x = Buffers.reuse(reuse, col.dataType(), n, g.c, g.h, g.w).assign(0);
         scatterAdd(col, g.table(), Math.toIntExact(n), g.sampleSize(), x);
         return x;
     }
@@ -67,29 +63,38 @@ public final class Im2Row {
      * where {@code table[i] < 0} (T = table.length). dst must be C-ordered and not a view.
      */
     public static void gather(INDArray src, int[] table, int samples, int srcStride, INDArray dst) {
+        gather(src, table, 0, samples, srcStride, dst);
+    }
+
+    /** {@link #gather} of the samples {@code first .. first+samples-1} of src into dst's first blocks. */
+    public static void gather(INDArray src, int[] table, int first, int samples, int srcStride, INDArray dst) {
         INDArray s = contiguous(src);
         requireWritable(dst, src.dataType(), (long) samples * table.length);
+        if (s.length() < (long) (first + samples - 1) * srcStride + 1) {
+            throw new IllegalArgumentException("gather: source has " + s.length() + " elements, too few for sample "
+                    + (first + samples - 1));
+        }
         int t = table.length;
         if (s.dataType() == DataType.FLOAT) {
             FloatBuffer in = s.data().asNioFloat();
             FloatBuffer out = dst.data().asNioFloat();
-            for (int n = 0, o = 0; n < samples; n++) {
-                int base = n * srcStride;
-                for (int i = 0; i < t; i++, o++) {
+            forEachSample(samples, n -> {
+                int base = (first + n) * srcStride;
+                for (int i = 0, o = n * t; i < t; i++, o++) {
                     int j = table[i];
                     out.put(o, j < 0 ? 0f : in.get(base + j));
                 }
-            }
+            });
         } else {
             DoubleBuffer in = s.data().asNioDouble();
             DoubleBuffer out = dst.data().asNioDouble();
-            for (int n = 0, o = 0; n < samples; n++) {
-                int base = n * srcStride;
-                for (int i = 0; i < t; i++, o++) {
+            forEachSample(samples, n -> {
+                int base = (first + n) * srcStride;
+                for (int i = 0, o = n * t; i < t; i++, o++) {
                     int j = table[i];
                     out.put(o, j < 0 ? 0.0 : in.get(base + j));
                 }
-            }
+            });
         }
     }
 
@@ -98,37 +103,52 @@ public final class Im2Row {
      * where {@code table[i] >= 0}. dst must be C-ordered and not a view.
      */
     public static void scatterAdd(INDArray src, int[] table, int samples, int dstStride, INDArray dst) {
+        scatterAdd(src, table, 0, samples, dstStride, dst);
+    }
+
+    /** {@link #scatterAdd} of src's first blocks into the samples {@code first .. first+samples-1} of dst. */
+    public static void scatterAdd(INDArray src, int[] table, int first, int samples, int dstStride, INDArray dst) {
         INDArray s = contiguous(src);
-        requireWritable(dst, src.dataType(), (long) (samples - 1) * dstStride + 1);
-        if (s.length() != (long) samples * table.length) {
+        requireWritable(dst, src.dataType(), (long) (first + samples - 1) * dstStride + 1);
+        if (s.length() < (long) samples * table.length) {
             throw new IllegalArgumentException("scatterAdd: source has " + s.length() + " elements, expected "
                     + (long) samples * table.length);
         }
         int t = table.length;
+        // Samples write disjoint parts of dst (dstStride >= the table's reach), so they run in parallel.
         if (s.dataType() == DataType.FLOAT) {
             FloatBuffer in = s.data().asNioFloat();
             FloatBuffer out = dst.data().asNioFloat();
-            for (int n = 0, o = 0; n < samples; n++) {
-                int base = n * dstStride;
-                for (int i = 0; i < t; i++, o++) {
+            forEachSample(samples, n -> {
+                int base = (first + n) * dstStride;
+                for (int i = 0, o = n * t; i < t; i++, o++) {
                     int j = table[i];
                     if (j >= 0) {
                         out.put(base + j, out.get(base + j) + in.get(o));
                     }
                 }
-            }
+            });
         } else {
             DoubleBuffer in = s.data().asNioDouble();
             DoubleBuffer out = dst.data().asNioDouble();
-            for (int n = 0, o = 0; n < samples; n++) {
-                int base = n * dstStride;
-                for (int i = 0; i < t; i++, o++) {
+            forEachSample(samples, n -> {
+                int base = (first + n) * dstStride;
+                for (int i = 0, o = n * t; i < t; i++, o++) {
                     int j = table[i];
                     if (j >= 0) {
                         out.put(base + j, out.get(base + j) + in.get(o));
                     }
                 }
-            }
+            });
+        }
+    }
+
+    /** Runs {@code body} for samples 0..samples-1, spread over the common pool's threads. */
+    private static void forEachSample(int samples, java.util.function.IntConsumer body) {
+        if (samples == 1) {
+            body.accept(0);
+        } else {
+            java.util.stream.IntStream.range(0, samples).parallel().forEach(body);
         }
     }
 

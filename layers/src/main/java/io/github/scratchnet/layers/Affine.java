@@ -1,5 +1,6 @@
 package io.github.scratchnet.layers;
 
+import io.github.scratchnet.core.Buffers;
 import io.github.scratchnet.core.Init;
 import io.github.scratchnet.core.Shapes;
 import io.github.scratchnet.core.WeightInit;
@@ -12,10 +13,11 @@ import org.nd4j.linalg.factory.Nd4j;
  * dx in x's original shape.
  */
 public final class Affine extends WeightedLayer {
-
     // set by forward, read by backward
     private INDArray x2d;
     private long[] xShape;
+    private INDArray out;
+    private INDArray dx;
 
     /** Weights drawn by {@code init} with {@code kind}'s deviation for fan-in {@code in}; zero bias. */
     public Affine(Init init, WeightInit kind, long in, long out) {
@@ -40,15 +42,20 @@ public final class Affine extends WeightedLayer {
         }
         xShape = x.shape();
         x2d = x.reshape('c', x.size(0), d);
-        return Nd4j.gemm(x2d, W, false, false).addiRowVector(b);
+        out = Buffers.reuse(out, W.dataType(), x.size(0), W.size(1));
+        Nd4j.gemm(x2d, W, out, false, false, 1.0, 0.0);
+        return out.addiRowVector(b);
     }
 
     @Override
     public INDArray backward(INDArray dout) {
         Layer.requireForward(x2d, this);
-        dW = Nd4j.gemm(x2d, dout, true, false);
-        db = dout.sum(0);
-        return Nd4j.gemm(dout, W, false, true).reshape('c', xShape);
+        dW = Buffers.reuse(dW, W.dataType(), W.shape());
+        Nd4j.gemm(x2d, dout, dW, true, false, 1.0, 0.0);
+        db = dout.sum(Buffers.reuse(db, b.dataType(), b.shape()), 0);
+        dx = Buffers.reuse(dx, W.dataType(), x2d.shape());
+        Nd4j.gemm(dout, W, dx, false, true, 1.0, 0.0);
+        return dx.reshape('c', xShape);
     }
 
     @Override

@@ -1,15 +1,20 @@
 package io.github.scratchnet.layers;
 
+import io.github.scratchnet.core.Buffers;
 import io.github.scratchnet.core.ConvGeometry;
 import io.github.scratchnet.core.Im2Row;
 import io.github.scratchnet.core.Init;
 import io.github.scratchnet.core.Shapes;
 import io.github.scratchnet.core.WeightInit;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
- * Convolution (cross-correlation) through im2row, book section 7.4.3.
+ * Convolution (cross-correlation) through im2row, book section 7.4.3. The batch is processed in
+ * chunks of samples whose im2row matrices fit in cache; the result is the book's
+ * {@code im2row(x) · W.reshape(FN, -1)ᵀ + b} all the same.
  * x (N, C, H, W), W (FN, C, FH, FW), b (FN,), out (N, FN, OH, OW) with
  * {@code OH = (H + 2*pad - FH) / stride + 1}. One bias per filter.
  */
@@ -19,12 +24,20 @@ public final class Convolution extends WeightedLayer {
     /** W viewed as (FN, C*FH*FW): the same memory. */
     private final INDArray colW;
 
+    /** Bytes of im2row matrix per chunk of samples; chosen by measurement (see chunkSamples). */
+    static final long CHUNK_BYTES = Long.getLong("scratchnet.conv.chunkBytes", 4L << 20);
+
     // set by forward, read by backward
     private ConvGeometry geometry;
-    private INDArray col;
-    private long n;
-    /** backward's scratch (N*OH*OW, C*FH*FW), kept between steps. */
-    private INDArray dcol;
+    private INDArray x;
+    // buffers kept between steps: the output and dx, and per-chunk scratch
+    private INDArray out;
+    private INDArray dx;
+    private INDArray colChunk;
+    private INDArray out2dChunk;
+    private INDArray d2Chunk;
+    private INDArray dcolChunk;
+    private INDArray dbChunk;
 
     /** {@code filters} filters of {@code size x size} over {@code channels} channels, drawn by {@code init}; zero bias. */
     public Convolution(Init init, WeightInit kind, long channels, long filters, int size, int stride, int pad) {
@@ -54,21 +67,74 @@ public final class Convolution extends WeightedLayer {
                     + Shapes.str(x.shape()));
         }
         geometry = geometry(x.shape());
-        n = x.size(0);
-        col = Im2Row.im2row(x, geometry, col); // the previous step's buffer, refilled
-        INDArray out = Nd4j.gemm(col, colW, false, true).addiRowVector(b);          // (N*OH*OW, FN)
-        return out.reshape('c', n, geometry.oh, geometry.ow, W.size(0)).permute(0, 3, 1, 2).dup('c');
+        this.x = Im2Row.contiguous(x);
+        int n = (int) x.size(0);
+        long fn = W.size(0);
+        ConvGeometry g = geometry;
+        out = Buffers.reuse(out, W.dataType(), n, fn, g.oh, g.ow);
+        int chunk = chunkSamples(g, n);
+        for (int s0 = 0; s0 < n; s0 += chunk) {
+            int s = Math.min(chunk, n - s0);
+            INDArray col = im2rowChunk(s0, s);                                         // (s*OH*OW, C*FH*FW)
+            INDArray out2d = rows(out2dChunk = Buffers.reuse(out2dChunk, W.dataType(), (long) chunk * g.rowsPerSample(), fn),
+                    s * g.rowsPerSample());                                            // (s*OH*OW, FN)
+            Nd4j.gemm(col, colW, out2d, false, true, 1.0, 0.0);
+            out2d.addiRowVector(b);
+            out.get(NDArrayIndex.interval(s0, s0 + s))
+                    .assign(out2d.reshape('c', s, g.oh, g.ow, fn).permute(0, 3, 1, 2));
+        }
+        return out;
     }
 
     @Override
     public INDArray backward(INDArray dout) {
-        Layer.requireForward(col, this);
-        INDArray d2 = dout.permute(0, 2, 3, 1).dup('c').reshape('c', col.size(0), W.size(0)); // (N*OH*OW, FN)
-        db = d2.sum(0);
-        dW = Nd4j.gemm(d2, col, true, false).reshape('c', W.shape());
-        dcol = Im2Row.reuse(dcol, col.dataType(), col.shape());
-        Nd4j.gemm(d2, colW, dcol, false, false, 1.0, 0.0);
-        return Im2Row.row2im(dcol, n, geometry);
+        Layer.requireForward(x, this);
+        ConvGeometry g = geometry;
+        int n = (int) x.size(0);
+        long fn = W.size(0);
+        DataType type = W.dataType();
+        dW = Buffers.reuse(dW, type, W.shape());
+        db = Buffers.reuse(db, type, fn).assign(0);
+        dbChunk = Buffers.reuse(dbChunk, type, fn);
+        dx = Buffers.reuse(dx, type, x.shape()).assign(0);
+        INDArray dW2d = dW.reshape('c', fn, colW.size(1));
+        int chunk = chunkSamples(g, n);
+        for (int s0 = 0; s0 < n; s0 += chunk) {
+            int s = Math.min(chunk, n - s0);
+            int r = s * g.rowsPerSample();
+            INDArray col = im2rowChunk(s0, s);       // recomputed: cheaper than keeping the whole im2row matrix
+            INDArray d2 = rows(d2Chunk = Buffers.reuse(d2Chunk, type, (long) chunk * g.rowsPerSample(), fn), r);
+            d2.reshape('c', s, g.oh, g.ow, fn).assign(dout.get(NDArrayIndex.interval(s0, s0 + s)).permute(0, 2, 3, 1));
+            db.addi(d2.sum(dbChunk, 0));
+            Nd4j.gemm(d2, col, dW2d, true, false, 1.0, s0 == 0 ? 0.0 : 1.0);
+            INDArray dcol = rows(dcolChunk = Buffers.reuse(dcolChunk, type, colChunk.shape()), r);
+            Nd4j.gemm(d2, colW, dcol, false, false, 1.0, 0.0);
+            Im2Row.scatterAdd(dcol, g.table(), s0, s, g.sampleSize(), dx);
+        }
+        return dx;
+    }
+
+    /** im2row of samples s0 .. s0+s-1 into the chunk buffer; the rows in use. */
+    private INDArray im2rowChunk(int s0, int s) {
+        ConvGeometry g = geometry;
+        int chunk = chunkSamples(g, (int) x.size(0));
+        colChunk = Buffers.reuse(colChunk, W.dataType(), (long) chunk * g.rowsPerSample(), g.rowLength());
+        Im2Row.gather(x, g.table(), s0, s, g.sampleSize(), colChunk);
+        return rows(colChunk, s * g.rowsPerSample());
+    }
+
+    /** The first {@code r} rows of a buffer (the whole buffer when it has exactly r). */
+    private static INDArray rows(INDArray buffer, long r) {
+        return buffer.size(0) == r ? buffer : buffer.get(NDArrayIndex.interval(0, r), NDArrayIndex.all());
+    }
+
+    /**
+     * Samples per chunk, so that a chunk's im2row matrix stays in cache between being written and
+     * multiplied (writing and re-reading the whole batch's matrix cost more than the multiply).
+     */
+    private static int chunkSamples(ConvGeometry g, int n) {
+        long perSample = (long) g.rowsPerSample() * g.rowLength() * Float.BYTES;
+        return (int) Math.max(1, Math.min(n, CHUNK_BYTES / perSample));
     }
 
     private ConvGeometry geometry(long[] xShape) {

@@ -10,6 +10,10 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * caches what backward needs; backward takes dL/dout and returns dL/dx, writing the gradients
  * of the layer's own parameters on the way. Every layer receives the train flag; layers that
  * behave the same in both modes ignore it.
+ *
+ * <p>The arrays forward and backward return, and the gradients, belong to the layer and are
+ * refilled by its next forward or backward (fresh memory is slow, so layers reuse theirs);
+ * {@code dup()} what must outlive that.
  */
 public interface Layer {
 

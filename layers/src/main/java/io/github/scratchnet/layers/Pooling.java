@@ -1,9 +1,15 @@
 package io.github.scratchnet.layers;
 
+import io.github.scratchnet.core.Buffers;
 import io.github.scratchnet.core.ConvGeometry;
 import io.github.scratchnet.core.Im2Row;
 import io.github.scratchnet.core.Shapes;
+import java.nio.LongBuffer;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.impl.indexaccum.custom.ArgMax;
+import org.nd4j.linalg.api.ops.impl.reduce.floating.Mean;
+import org.nd4j.linalg.api.ops.impl.reduce.same.Max;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
@@ -28,6 +34,14 @@ public final class Pooling implements Layer {
     private ConvGeometry geometry;
     private long[] xShape;
     private INDArray argMax;
+    // buffers kept between steps
+    private INDArray windows;
+    private INDArray pooled;
+    private INDArray out;
+    private INDArray d;
+    private INDArray dcol;
+    private INDArray dx;
+    private int[] target;
 
     /** A {@code size x size} window moved by {@code stride}, no padding: the book's Pooling. */
     public Pooling(Kind kind, int size, int stride) {
@@ -50,16 +64,22 @@ public final class Pooling implements Layer {
     public INDArray forward(INDArray x, boolean train) {
         Shapes.requireRank("Pooling", x.shape(), 4, "(N, C, H, W)");
         xShape = x.shape();
-        geometry = new ConvGeometry(xShape[1], xShape[2], xShape[3], ph, pw, stride, pad);
-        INDArray windows = Im2Row.im2row(x, geometry).reshape('c', -1, (long) ph * pw); // (N*OH*OW*C, PH*PW)
-        INDArray out;
+        ConvGeometry g = geometry(xShape);
+        DataType type = x.dataType();
+        // (N*OH*OW, C*PH*PW) in memory is (N*OH*OW*C, PH*PW): one window per row.
+        windows = Im2Row.im2row(x, g, windows);
+        INDArray rows = windows.reshape('c', windows.length() / ((long) ph * pw), (long) ph * pw);
+        pooled = Buffers.reuse(pooled, type, rows.size(0));
         if (kind == Kind.MAX) {
-            argMax = Nd4j.argMax(windows, 1);
-            out = windows.max(1);
+            argMax = Buffers.reuse(argMax, DataType.LONG, rows.size(0));
+            Nd4j.exec(new ArgMax(new INDArray[] {rows}, new INDArray[] {argMax}, false, 1));
+            Nd4j.getExecutioner().exec(new Max(rows, pooled, 1));
         } else {
-            out = windows.mean(1);
+            Nd4j.getExecutioner().exec(new Mean(rows, pooled, 1));
         }
-        return out.reshape('c', xShape[0], geometry.oh, geometry.ow, xShape[1]).permute(0, 3, 1, 2).dup('c');
+        out = Buffers.reuse(out, type, xShape[0], xShape[1], g.oh, g.ow);
+        out.assign(pooled.reshape('c', xShape[0], g.oh, g.ow, xShape[1]).permute(0, 3, 1, 2));
+        return out;
     }
 
     @Override
@@ -67,26 +87,38 @@ public final class Pooling implements Layer {
         Layer.requireForward(xShape, this);
         ConvGeometry g = geometry;
         int pp = ph * pw;
-        INDArray d = dout.permute(0, 2, 3, 1).dup('c'); // (N, OH, OW, C): one entry per window
-        int windows = Math.toIntExact(d.length());
+        DataType type = dout.dataType();
+        d = Buffers.reuse(d, type, xShape[0], g.oh, g.ow, xShape[1]); // one entry per window, (N, OH, OW, C)
+        d.assign(dout.permute(0, 2, 3, 1));
+        int count = Math.toIntExact(d.length());
+        dx = Buffers.reuse(dx, type, xShape).assign(0);
         if (kind == Kind.MAX) {
             // Each window's gradient goes to the input element it took its max from.
-            long[] arg = argMax.toLongVector();
+            LongBuffer arg = argMax.data().asNioLong();
             int[] table = g.table();
             int perSample = g.rowsPerSample() * g.c;
-            int[] target = new int[windows];
-            for (int r = 0; r < windows; r++) {
-                int within = r % perSample;
-                int j = table[within * pp + (int) arg[r]];
+            if (target == null || target.length != count) {
+                target = new int[count];
+            }
+            for (int r = 0; r < count; r++) {
+                int j = table[(r % perSample) * pp + (int) arg.get(r)];
                 target[r] = j < 0 ? -1 : (r / perSample) * g.sampleSize() + j;
             }
-            INDArray dx = Nd4j.zeros(dout.dataType(), xShape);
             Im2Row.scatterAdd(d, target, 1, 0, dx);
             return dx;
         }
         // Average: each window element gets dout / (PH*PW).
-        INDArray dcol = Nd4j.zeros(dout.dataType(), windows, pp).addiColumnVector(d.reshape(windows, 1)).divi(pp);
-        return Im2Row.row2im(dcol.reshape('c', xShape[0] * g.rowsPerSample(), g.rowLength()), xShape[0], g);
+        dcol = Buffers.reuse(dcol, type, count, pp).assign(0).addiColumnVector(d.reshape('c', count, 1)).divi(pp);
+        return Im2Row.row2im(dcol.reshape('c', xShape[0] * g.rowsPerSample(), g.rowLength()), xShape[0], g, dx);
+    }
+
+    private ConvGeometry geometry(long[] in) {
+        ConvGeometry g = geometry;
+        if (g == null || g.c != in[1] || g.h != in[2] || g.w != in[3]) {
+            g = new ConvGeometry(in[1], in[2], in[3], ph, pw, stride, pad);
+            geometry = g;
+        }
+        return g;
     }
 
     @Override

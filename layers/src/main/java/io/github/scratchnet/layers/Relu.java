@@ -1,22 +1,33 @@
 package io.github.scratchnet.layers;
 
+import io.github.scratchnet.core.Buffers;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.ops.transforms.Transforms;
+import org.nd4j.linalg.api.ops.impl.scalar.RectifiedLinear;
+import org.nd4j.linalg.api.ops.impl.scalar.RectifiedLinearDerivative;
+import org.nd4j.linalg.factory.Nd4j;
 
-/** ReLU, book section 5.5.1: {@code out = max(0, x)}; the gradient passes where x > 0. Any shape. */
+/**
+ * ReLU, book section 5.5.1: {@code out = max(0, x)}; the gradient passes where x > 0, which is
+ * where out > 0, so out is all backward needs. Any shape.
+ */
 public final class Relu implements Layer {
-    // set by forward, read by backward: 1 where x > 0, else 0
-    private INDArray mask;
+    // set by forward, read by backward
+    private INDArray out;
+    private INDArray dx;
 
     @Override
     public INDArray forward(INDArray x, boolean train) {
-        mask = x.gt(0).castTo(x.dataType());
-        return Transforms.relu(x, true);
+        out = Buffers.reuse(out, x.dataType(), x.shape());
+        Nd4j.getExecutioner().exec(new RectifiedLinear(x, out, 0.0));
+        return out;
     }
 
     @Override
     public INDArray backward(INDArray dout) {
-        return dout.mul(Layer.requireForward(mask, this));
+        Layer.requireForward(out, this);
+        dx = Buffers.reuse(dx, dout.dataType(), dout.shape());
+        Nd4j.getExecutioner().exec(new RectifiedLinearDerivative(out, dout, dx));
+        return dx;
     }
 
     @Override

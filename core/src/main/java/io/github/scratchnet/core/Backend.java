@@ -1,0 +1,60 @@
+package io.github.scratchnet.core;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+
+/**
+ * Picks the fastest ND4J native build on the classpath for this CPU, before ND4J loads. On x86-64
+ * Linux the build also carries the oneDNN build with AVX2 kernels (whose sgemm measured 2-4x the
+ * generic build's on the im2row shapes); it is chosen when the CPU has AVX2 and FMA, otherwise
+ * the generic build loads. Call {@link #configure()} before the first use of ND4J: the CLI does it
+ * in main, the tests through a launcher listener; library users may call it themselves.
+ */
+public final class Backend {
+    /** JavaCPP's property naming the variant of the native libraries to load. */
+    public static final String EXTENSION_PROPERTY = "org.bytedeco.javacpp.platform.extension";
+    private static final String AVX2 = "-onednn-avx2";
+
+    private Backend() {
+    }
+
+    /** Sets the native variant unless the user already chose one; returns the variant in force ("" for generic). */
+    public static synchronized String configure() {
+        String chosen = System.getProperty(EXTENSION_PROPERTY);
+        if (chosen != null) {
+            return chosen;
+        }
+        String resource = "org/nd4j/linalg/cpu/nativecpu/bindings/linux-x86_64" + AVX2 + "/";
+        boolean onClasspath = Backend.class.getClassLoader().getResource(resource) != null;
+        if (onClasspath && cpuHas("avx2", "fma")) {
+            System.setProperty(EXTENSION_PROPERTY, AVX2);
+            return AVX2;
+        }
+        return "";
+    }
+
+    private static boolean cpuHas(String... flags) {
+        String arch = System.getProperty("os.arch", "").toLowerCase(Locale.ROOT);
+        if (!arch.equals("amd64") && !arch.equals("x86_64")) {
+            return false;
+        }
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
+                if (line.startsWith("flags")) {
+                    String padded = " " + line.substring(line.indexOf(':') + 1).trim() + " ";
+                    for (String f : flags) {
+                        if (!padded.contains(" " + f + " ")) {
+                            return false;
+                        }
+                    }
+                    return true;
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
+        return false;
+    }
+}
