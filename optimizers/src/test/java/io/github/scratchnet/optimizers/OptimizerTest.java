@@ -1,0 +1,105 @@
+package io.github.scratchnet.optimizers;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import io.github.scratchnet.core.Params;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * Two steps of each optimizer from p = (1, -2) with gradients (0.5, -1) then (0.2, 0.4), lr 0.1,
+ * against values worked out by hand from the book's update rules (common/optimizer.py).
+ */
+class OptimizerTest {
+    private static final double[][] GRADS = {{0.5, -1.0}, {0.2, 0.4}};
+
+    private static void assertTwoSteps(Optimizer opt, double[] afterOne, double[] afterTwo) {
+        INDArray p = Nd4j.createFromArray(1.0, -2.0);
+        Params params = new Params().put("W1", p);
+        opt.update(params, Map.of("W1", Nd4j.createFromArray(GRADS[0])));
+        assertArrayEquals(afterOne, p.toDoubleVector(), 1e-12, opt + " step 1");
+        opt.update(params, Map.of("W1", Nd4j.createFromArray(GRADS[1])));
+        assertArrayEquals(afterTwo, p.toDoubleVector(), 1e-12, opt + " step 2");
+        assertSame(p, params.get("W1"), "updated in place");
+    }
+
+    @Test
+    void sgd() {
+        // p - 0.1 g
+        assertTwoSteps(new Sgd(0.1), new double[] {0.95, -1.9}, new double[] {0.93, -1.94});
+    }
+
+    @Test
+    void momentum() {
+        // v1 = -0.1 g1 = (-0.05, 0.1); v2 = 0.9 v1 - 0.1 g2 = (-0.065, 0.05)
+        assertTwoSteps(new Momentum(0.1, 0.9), new double[] {0.95, -1.9}, new double[] {0.885, -1.85});
+    }
+
+    @Test
+    void nesterov() {
+        // step 1: v = (-0.05, 0.1); p += 0.81 v - 0.19 g = (1 - 0.0405 - 0.095, -2 + 0.081 + 0.19)
+        assertTwoSteps(new Nesterov(0.1, 0.9), new double[] {0.8645, -1.729}, new double[] {0.77385, -1.7645});
+    }
+
+    @Test
+    void adaGrad() {
+        // step 1: h = g^2, p -= 0.1 g / (|g| + 1e-7)
+        assertTwoSteps(new AdaGrad(0.1), new double[] {0.900000019999996, -1.900000009999999},
+                new double[] {0.862860959261136, -1.9371390741871337});
+    }
+
+    @Test
+    void rmsProp() {
+        // step 1: h = 0.01 g^2, p -= 0.1 g / (0.1 |g| + 1e-7)
+        assertTwoSteps(new RmsProp(0.1, 0.99), new double[] {1.999996000479065e-06, -1.0000009999990005},
+                new double[] {-0.37299922764924837, -1.3730025754693633});
+    }
+
+    @Test
+    void adam() {
+        // step 1: lr_t = 0.1 sqrt(0.001) / 0.1, m = 0.1 g, v = 0.001 g^2
+        assertTwoSteps(new Adam(0.1, 0.9, 0.999), new double[] {0.9000006324515321, -1.900000316226766},
+                new double[] {0.8101436398802739, -1.8654398329523467});
+    }
+
+    @Test
+    void weightDecayAddsLambdaTimesWeightToWeightsOnly() {
+        INDArray w = Nd4j.createFromArray(1.0, -2.0);
+        INDArray b = Nd4j.createFromArray(1.0, -2.0);
+        Params params = new Params().put("W1", w).put("b1", b);
+        Optimizer sgd = new Sgd(0.1).withWeightDecay(0.5);
+        assertEquals(0.5 * 0.5 * 5, sgd.penalty(params), 1e-15);
+        INDArray g = Nd4j.createFromArray(0.5, -1.0);
+        sgd.update(params, Map.of("W1", g, "b1", g));
+        assertArrayEquals(new double[] {1 - 0.1 * (0.5 + 0.5), -2 - 0.1 * (-1 - 1)}, w.toDoubleVector(), 1e-15);
+        assertArrayEquals(new double[] {0.95, -1.9}, b.toDoubleVector(), 1e-15);
+    }
+
+    @Test
+    void stateSavesAndRestoresExactly() {
+        Params a = new Params().put("W1", Nd4j.createFromArray(1.0, -2.0));
+        Params b = new Params().put("W1", Nd4j.createFromArray(1.0, -2.0));
+        Optimizer first = new Adam(0.1, 0.9, 0.999);
+        first.update(a, Map.of("W1", Nd4j.createFromArray(GRADS[0])));
+        b.get("W1").assign(a.get("W1"));
+        Optimizer resumed = new Adam(0.1, 0.9, 0.999);
+        resumed.loadState(first.saveState(), first.steps());
+        first.update(a, Map.of("W1", Nd4j.createFromArray(GRADS[1])));
+        resumed.update(b, Map.of("W1", Nd4j.createFromArray(GRADS[1])));
+        assertEquals(a.get("W1"), b.get("W1"));
+    }
+
+    @Test
+    void schedules() {
+        assertEquals(0.1, new Schedule.Constant().rate(0.1, 7, 70, 100), 0);
+        assertEquals(0.1 * 0.25, new Schedule.StepDecay(2, 0.5).rate(0.1, 5, 0, 0), 1e-15);
+        assertEquals(0.05, new Schedule.Cosine().rate(0.1, 0, 50, 100), 1e-15);
+        assertEquals(0.0, new Schedule.Cosine().rate(0.1, 0, 100, 100), 1e-15);
+        assertThrows(IllegalArgumentException.class, () -> new Sgd(-1));
+    }
+}
