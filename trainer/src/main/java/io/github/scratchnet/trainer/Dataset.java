@@ -6,6 +6,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+import java.nio.FloatBuffer;
 
 /**
  * Images (N, 1, H, W) as float32 scaled to [0, 1] and their labels (N,), from a pair of IDX files
@@ -20,6 +22,29 @@ public record Dataset(INDArray images, int[] labels) {
     /** The labels as an (N,) array, as the loss takes them. */
     public INDArray labelArray() {
         return Nd4j.createFromArray(labels);
+    }
+
+    /** The first {@code n} samples (all when n is 0 or at least the size), copied. */
+    public Dataset head(int n) {
+        if (n <= 0 || n >= labels.length) {
+            return this;
+        }
+        return new Dataset(images.get(NDArrayIndex.interval(0, n)).dup('c'), java.util.Arrays.copyOf(labels, n));
+    }
+
+    /**
+     * Copies samples {@code order[from .. from+count-1]} into {@code x} (count, C, H, W) and their
+     * labels into {@code t}; both are reused between batches.
+     */
+    public void batch(int[] order, int from, int count, INDArray x, int[] t) {
+        INDArray src = images;
+        int per = (int) (src.length() / labels.length);
+        FloatBuffer in = src.data().asNioFloat();
+        FloatBuffer out = x.data().asNioFloat();
+        for (int i = 0; i < count; i++) {
+            out.put(i * per, in, order[from + i] * per, per);
+            t[i] = labels[order[from + i]];
+        }
     }
 
     /** Reads an image file and a label file; their counts must agree. */

@@ -1,0 +1,84 @@
+package io.github.scratchnet.cli;
+
+import io.github.scratchnet.core.DType;
+import io.github.scratchnet.core.ParamFiles;
+import io.github.scratchnet.layers.Dropout;
+import io.github.scratchnet.layers.Sequential;
+import io.github.scratchnet.trainer.Checkpoint;
+import io.github.scratchnet.trainer.DataDir;
+import io.github.scratchnet.trainer.Dataset;
+import io.github.scratchnet.trainer.MnistFiles;
+import io.github.scratchnet.trainer.NetworkSpec;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Locale;
+import org.nd4j.linalg.factory.Nd4j;
+import picocli.CommandLine.Option;
+
+/** Options and steps the commands share. */
+final class Common {
+    private Common() {
+    }
+
+    /** --verbose, --threads, --data. */
+    static final class Options {
+        @Option(names = "--verbose", description = "Show stack traces of errors.")
+        boolean verbose;
+
+        @Option(names = "--threads", paramLabel = "N", description = "Threads to compute with (default: all cores).")
+        Integer threads;
+
+        @Option(names = "--data", paramLabel = "DIR",
+                description = "Folder with the MNIST IDX files (default: $SCRATCHNET_DATA, else ~/.cache/scratchnet/mnist).")
+        Path data;
+
+        void applyThreads() {
+            if (threads != null) {
+                if (threads < 1) {
+                    throw new IllegalArgumentException("--threads must be at least 1, got " + threads);
+                }
+                System.setProperty("java.util.concurrent.ForkJoinPool.common.parallelism", Integer.toString(Math.max(1, threads - 1)));
+                Nd4j.getEnvironment().setMaxMasterThreads(threads);
+                Nd4j.getEnvironment().setMaxThreads(threads);
+            }
+        }
+
+        Path dataDir() {
+            return DataDir.resolve(data);
+        }
+    }
+
+    /** The MNIST split, fetched first if missing. */
+    static Dataset mnist(Options o, boolean train) throws IOException {
+        Path dir = o.dataDir();
+        MnistFiles.ensure(dir, msg -> System.err.println("scratchnet: " + msg));
+        return Dataset.readSplit(dir, train);
+    }
+
+    static boolean isCheckpoint(Path file) {
+        String n = file.getFileName().toString().toLowerCase(Locale.ROOT);
+        return n.endsWith(".ckpt") || n.endsWith(".zip");
+    }
+
+    /**
+     * A network with the params of {@code file} loaded: a checkpoint rebuilds its own network
+     * (its dtype and dropout unless given); .npz/.pkl go into the named preset.
+     */
+    static Sequential loadNetwork(Path file, NetworkSpec.Preset preset, DType dtype, Dropout.Mode dropout)
+            throws IOException {
+        if (isCheckpoint(file)) {
+            Checkpoint.Contents c = Checkpoint.read(file);
+            NetworkSpec s = c.spec();
+            NetworkSpec spec = new NetworkSpec(s.preset(), dtype != null ? dtype : s.dtype(),
+                    dropout != null ? dropout : s.dropout(), s.seed(), s.hidden(), s.batchNorm(), s.dropoutRatio());
+            Sequential net = spec.build();
+            net.load(c.params(), file.toString());
+            return net;
+        }
+        NetworkSpec spec = NetworkSpec.of(preset, dtype != null ? dtype : DType.FLOAT32,
+                dropout != null ? dropout : Dropout.Mode.INVERTED, 0);
+        Sequential net = spec.build();
+        net.load(ParamFiles.read(file), file.toString());
+        return net;
+    }
+}

@@ -1,0 +1,92 @@
+package io.github.scratchnet.cli;
+
+import io.github.scratchnet.core.AtomicFiles;
+import io.github.scratchnet.core.DType;
+import io.github.scratchnet.layers.Dropout;
+import io.github.scratchnet.layers.Sequential;
+import io.github.scratchnet.trainer.Dataset;
+import io.github.scratchnet.trainer.NetworkSpec;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "evaluate", mixinStandardHelpOptions = true, versionProvider = Scratchnet.Version.class,
+        description = "Score params (.npz, the book's .pkl, or a checkpoint) on the MNIST test set: accuracy, "
+                + "per-class accuracy and the confusion matrix.")
+final class Evaluate implements Callable<Integer> {
+    @Mixin
+    Common.Options common;
+
+    @Option(names = "--params", required = true, paramLabel = "FILE", description = "A .npz, .pkl or checkpoint (.ckpt) file.")
+    Path params;
+
+    @Option(names = "--network", paramLabel = "NAME", description = "The network the params belong to, for .npz/.pkl (default: ${DEFAULT-VALUE}).")
+    NetworkSpec.Preset network = NetworkSpec.Preset.DEEPCONVNET;
+
+    @Option(names = "--dropout", paramLabel = "MODE", description = "inverted or book; the book's params need book (default: inverted, or the checkpoint's).")
+    Dropout.Mode dropout;
+
+    @Option(names = "--dtype", paramLabel = "TYPE", description = "float32 or float64 (default: float32, or the checkpoint's).")
+    DType dtype;
+
+    @Option(names = "--test-size", paramLabel = "N", description = "Score only the first N test images (default: all).")
+    int testSize;
+
+    @Option(names = "--predictions", paramLabel = "FILE", description = "Write a CSV of index, label, predicted class.")
+    Path predictions;
+
+    @Override
+    public Integer call() throws Exception {
+        common.applyThreads();
+        if (testSize < 0) {
+            throw new IllegalArgumentException("--test-size must be >= 0, got " + testSize);
+        }
+        Sequential net = Common.loadNetwork(params, network, dtype, dropout);
+        Dataset test = Common.mnist(common, false).head(testSize);
+        int[] predicted = net.classify(test.images(), 100);
+        int[] labels = test.labels();
+        int k = (int) net.outputSize();
+        long[][] confusion = new long[k][k];
+        int correct = 0;
+        for (int i = 0; i < labels.length; i++) {
+            confusion[labels[i]][predicted[i]]++;
+            correct += labels[i] == predicted[i] ? 1 : 0;
+        }
+        System.out.printf(Locale.ROOT, "accuracy: %d / %d (%.4f)%n", correct, labels.length, (double) correct / labels.length);
+        System.out.println("per class:");
+        for (int c = 0; c < k; c++) {
+            long total = 0;
+            for (long v : confusion[c]) {
+                total += v;
+            }
+            System.out.printf(Locale.ROOT, "  %d: %d / %d (%.4f)%n", c, confusion[c][c], total,
+                    total == 0 ? 0.0 : (double) confusion[c][c] / total);
+        }
+        System.out.println("confusion matrix (rows: label, columns: predicted):");
+        StringBuilder header = new StringBuilder("      ");
+        for (int c = 0; c < k; c++) {
+            header.append(String.format("%6d", c));
+        }
+        System.out.println(header);
+        for (int r = 0; r < k; r++) {
+            StringBuilder row = new StringBuilder(String.format("  %2d  ", r));
+            for (int c = 0; c < k; c++) {
+                row.append(String.format("%6d", confusion[r][c]));
+            }
+            System.out.println(row);
+        }
+        if (predictions != null) {
+            StringBuilder csv = new StringBuilder("index,label,predicted\n");
+            for (int i = 0; i < labels.length; i++) {
+                csv.append(i).append(',').append(labels[i]).append(',').append(predicted[i]).append('\n');
+            }
+            AtomicFiles.write(predictions, o -> o.write(csv.toString().getBytes(StandardCharsets.UTF_8)));
+            System.out.println("wrote " + predictions);
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,55 @@
+package io.github.scratchnet.cli;
+
+import io.github.scratchnet.core.DType;
+import io.github.scratchnet.layers.Dropout;
+import io.github.scratchnet.layers.Sequential;
+import io.github.scratchnet.layers.SoftmaxWithLoss;
+import io.github.scratchnet.trainer.NetworkSpec;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "predict", mixinStandardHelpOptions = true, versionProvider = Scratchnet.Version.class,
+        description = "Classify images of digits (PNG or JPEG, any size, dark on light or light on dark).")
+final class Predict implements Callable<Integer> {
+    @Mixin
+    Common.Options common;
+
+    @Option(names = "--params", required = true, paramLabel = "FILE", description = "A .npz, .pkl or checkpoint (.ckpt) file.")
+    Path params;
+
+    @Option(names = "--network", paramLabel = "NAME", description = "The network the params belong to, for .npz/.pkl (default: ${DEFAULT-VALUE}).")
+    NetworkSpec.Preset network = NetworkSpec.Preset.DEEPCONVNET;
+
+    @Option(names = "--dropout", paramLabel = "MODE", description = "inverted or book; the book's params need book (default: inverted, or the checkpoint's).")
+    Dropout.Mode dropout;
+
+    @Parameters(arity = "1..*", paramLabel = "IMAGE", description = "Image files.")
+    List<Path> images;
+
+    @Override
+    public Integer call() throws Exception {
+        Sequential net = Common.loadNetwork(params, network, DType.FLOAT32, dropout);
+        for (Path image : images) {
+            INDArray x = Digits.load(image);
+            INDArray p = SoftmaxWithLoss.softmax(net.predict(x, false));
+            double[] probs = p.toDoubleVector();
+            int best = 0;
+            for (int c = 1; c < probs.length; c++) {
+                best = probs[c] > probs[best] ? c : best;
+            }
+            StringBuilder all = new StringBuilder();
+            for (int c = 0; c < probs.length; c++) {
+                all.append(String.format(Locale.ROOT, "%s%d:%.3f", c == 0 ? "" : " ", c, probs[c]));
+            }
+            System.out.printf(Locale.ROOT, "%s: %d (p=%.3f)  [%s]%n", image, best, probs[best], all);
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,66 @@
+package io.github.scratchnet.cli;
+
+import io.github.scratchnet.core.DType;
+import io.github.scratchnet.layers.Dropout;
+import io.github.scratchnet.layers.Layer;
+import io.github.scratchnet.layers.Sequential;
+import io.github.scratchnet.trainer.NetworkSpec;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "summary", mixinStandardHelpOptions = true, versionProvider = Scratchnet.Version.class,
+        description = "The layers of a network with their output shapes and parameter counts.")
+final class Summary implements Callable<Integer> {
+    @Mixin
+    Common.Options common;
+
+    @Option(names = "--network", paramLabel = "NAME", description = "deepconvnet, simpleconvnet or multilayernet (default: ${DEFAULT-VALUE}).")
+    NetworkSpec.Preset network = NetworkSpec.Preset.DEEPCONVNET;
+
+    @Option(names = "--params", paramLabel = "FILE", description = "Describe the network of this checkpoint (or check params against the network).")
+    Path params;
+
+    @Override
+    public Integer call() throws Exception {
+        Sequential net = params != null ? Common.loadNetwork(params, network, null, null)
+                : NetworkSpec.of(network, DType.FLOAT32, Dropout.Mode.INVERTED, 0).build();
+        long[] shape = net.inputShape();
+        System.out.printf("%-4s %-38s %-18s %10s  %s%n", "#", "layer", "output shape", "params", "keys");
+        System.out.printf("%-4s %-38s %-18s %10s%n", "", "input", batchShape(shape), "");
+        long[] withBatch = new long[shape.length + 1];
+        withBatch[0] = 1;
+        System.arraycopy(shape, 0, withBatch, 1, shape.length);
+        long total = 0;
+        for (int i = 0; i < net.layers().size(); i++) {
+            Layer l = net.layers().get(i);
+            withBatch = l.outputShape(withBatch);
+            long count = 0;
+            for (var a : l.params().values()) {
+                count += a.length();
+            }
+            total += count;
+            String number = net.number(i);
+            StringBuilder keys = new StringBuilder();
+            l.params().keySet().forEach(k -> keys.append(keys.length() == 0 ? "" : ", ").append(k).append(number));
+            String out = batchShape(java.util.Arrays.copyOfRange(withBatch, 1, withBatch.length));
+            System.out.printf("%-4d %-38s %-18s %10s  %s%n", i, l.describe(), out, count == 0 ? "" : String.format("%,d", count), keys);
+        }
+        System.out.printf("total trainable parameters: %,d%n", total);
+        if (net.state().size() > 0) {
+            System.out.printf("non-trainable state: %,d%n", net.state().count());
+        }
+        return 0;
+    }
+
+    /** (N, 16, 28, 28) for a sample shape (16, 28, 28). */
+    private static String batchShape(long[] sample) {
+        StringBuilder s = new StringBuilder("(N");
+        for (long d : sample) {
+            s.append(", ").append(d);
+        }
+        return s.append(')').toString();
+    }
+}

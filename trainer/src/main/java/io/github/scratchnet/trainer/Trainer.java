@@ -1,0 +1,160 @@
+package io.github.scratchnet.trainer;
+
+import io.github.scratchnet.core.Rng;
+import io.github.scratchnet.layers.Sequential;
+import io.github.scratchnet.optimizers.Optimizer;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Map;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * Trains a network on a dataset the way the book's Trainer does (common/trainer.py): mini-batches,
+ * an optimizer step per batch, accuracy after each epoch. Everything random comes from the seed
+ * (weights, dropout masks, batch order), and a checkpoint after each epoch holds all of it, so a
+ * resumed run ends with exactly the params of an uninterrupted one.
+ */
+public final class Trainer {
+
+    /** Progress callbacks. */
+    public interface Listener {
+        default void onStart(Trainer trainer) {
+        }
+
+        /** After each step: epoch (0-based), step within the epoch (1-based), its loss, images/s so far this epoch. */
+        default void onIteration(int epoch, long step, long stepsPerEpoch, double loss, double imagesPerSecond) {
+        }
+
+        default void onEpoch(History.Epoch epoch, Trainer trainer) {
+        }
+    }
+
+    final NetworkSpec spec;
+    final TrainConfig config;
+    final Sequential net;
+    final Optimizer optimizer;
+    final Rng dataRng;
+    final Dataset train;
+    final Dataset test;
+    History history = new History();
+    int epochsDone;
+
+    public Trainer(NetworkSpec spec, TrainConfig config, Dataset train, Dataset test) {
+        this.spec = spec;
+        this.config = config;
+        this.net = spec.build();
+        this.optimizer = config.newOptimizer();
+        this.dataRng = new Rng(spec.seed() ^ 0x5DEECE66DL);
+        this.train = train.head(config.trainSize());
+        this.test = test.head(config.testSize());
+    }
+
+    /** Iterations per epoch, as the book counts them: max(train size / batch size, 1). */
+    public long stepsPerEpoch() {
+        return Math.max(train.size() / config.batchSize(), 1);
+    }
+
+    /** Trains the remaining epochs, writing {@code checkpoint} (if not null) after each. */
+    public History run(Path checkpoint, Listener listener) throws IOException {
+        listener.onStart(this);
+        int b = config.batchSize();
+        int n = (int) train.size();
+        INDArray x = Nd4j.createUninitialized(DataType.FLOAT, b, train.images().size(1), train.images().size(2),
+                train.images().size(3));
+        int[] t = new int[b];
+        long steps = stepsPerEpoch();
+        long total = steps * config.epochs();
+        for (int epoch = epochsDone; epoch < config.epochs(); epoch++) {
+            long start = System.nanoTime();
+            int[] order = epochOrder(n, steps * b);
+            double lossSum = 0;
+            for (long s = 0; s < steps; s++) {
+                long iteration = epoch * steps + s;
+                optimizer.setLearningRate(config.schedule().schedule.rate(config.baseLearningRate(), epoch, iteration, total));
+                int from = (int) ((s * b) % order.length);
+                int count = Math.min(b, order.length - from);
+                INDArray xb = count == b ? x : x.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, count)).dup('c');
+                train.batch(order, from, count, xb, t);
+                INDArray labels = Nd4j.createFromArray(count == b ? t : java.util.Arrays.copyOf(t, count));
+                double loss = net.loss(xb, labels, true) + optimizer.penalty(net.params());
+                if (!Double.isFinite(loss)) {
+                    throw new ArithmeticException("the loss became " + loss + " at epoch " + (epoch + 1) + ", step "
+                            + (s + 1) + ": lower the learning rate (--lr)");
+                }
+                Map<String, INDArray> grads = net.gradient();
+                optimizer.update(net.params(), grads);
+                history.addLoss(loss);
+                lossSum += loss;
+                double seconds = (System.nanoTime() - start) / 1e9;
+                listener.onIteration(epoch, s + 1, steps, loss, (s + 1) * b / seconds);
+            }
+            History.Epoch e = new History.Epoch(epoch + 1, (epoch + 1) * steps, lossSum / steps,
+                    accuracy(train, config.evalSamples()), accuracy(test, config.evalSamples()),
+                    optimizer.learningRate(), (System.nanoTime() - start) / 1e9);
+            history.addEpoch(e);
+            epochsDone = epoch + 1;
+            if (checkpoint != null) {
+                Checkpoint.save(checkpoint, this);
+            }
+            listener.onEpoch(e, this);
+        }
+        return history;
+    }
+
+    /** The sample order of one epoch: a permutation, or the book's draws with replacement. */
+    private int[] epochOrder(int n, long needed) {
+        if (config.sampling() == TrainConfig.Sampling.BOOK) {
+            int[] order = new int[(int) needed];
+            for (int i = 0; i < order.length; i++) {
+                order[i] = dataRng.nextInt(n);
+            }
+            return order;
+        }
+        int[] order = new int[n];
+        for (int i = 0; i < n; i++) {
+            order[i] = i;
+        }
+        dataRng.shuffle(order);
+        return order;
+    }
+
+    /** Test-mode accuracy on the first {@code samples} images (all when 0). */
+    public double accuracy(Dataset d, int samples) {
+        Dataset part = d.head(samples);
+        return net.accuracy(part.images(), part.labelArray(), 100);
+    }
+
+    public Sequential net() {
+        return net;
+    }
+
+    public Optimizer optimizer() {
+        return optimizer;
+    }
+
+    public History history() {
+        return history;
+    }
+
+    public NetworkSpec spec() {
+        return spec;
+    }
+
+    public TrainConfig config() {
+        return config;
+    }
+
+    public int epochsDone() {
+        return epochsDone;
+    }
+
+    public Dataset trainSet() {
+        return train;
+    }
+
+    public Dataset testSet() {
+        return test;
+    }
+}
