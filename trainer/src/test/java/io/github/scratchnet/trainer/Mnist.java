@@ -7,16 +7,24 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Assumptions;
 
 /** The real MNIST files for tests: skipped, with a message, where they are not present. */
-final class Mnist {
+public final class Mnist {
     private Mnist() {
     }
 
-    static Path dir() {
+    public static Path dir() {
         String p = System.getProperty("scratchnet.data");
         return DataDir.resolve(p != null && !p.isBlank() && !p.startsWith("${") ? Path.of(p) : null);
     }
 
-    static Dataset testSet() {
+    /** The MNIST folder; the calling test is skipped where the files are not there. */
+    public static Path requireDir() {
+        Path dir = dir();
+        Assumptions.assumeTrue(MnistFiles.missing(dir).isEmpty(),
+                "skipped: the MNIST files are not in " + dir + " (set SCRATCHNET_DATA or place the IDX files there)");
+        return dir;
+    }
+
+    public static Dataset testSet() {
         Path dir = dir();
         Assumptions.assumeTrue(Files.exists(Dataset.find(dir, "t10k-images-idx3-ubyte")),
                 "skipped: the MNIST test set is not in " + dir + " (set SCRATCHNET_DATA or place the IDX files there)");

