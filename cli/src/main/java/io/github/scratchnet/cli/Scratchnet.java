@@ -11,7 +11,8 @@ import picocli.CommandLine.Command;
 /** The top command: subcommands only. */
 @Command(name = "scratchnet", mixinStandardHelpOptions = true, versionProvider = Scratchnet.Version.class,
         description = "Convolutional networks from scratch, the way Deep Learning from Scratch teaches.",
-        subcommands = {Train.class, Evaluate.class, Predict.class, Summary.class, CommandLine.HelpCommand.class})
+        subcommands = {Train.class, Evaluate.class, Predict.class, Summary.class, Bench.class,
+            CommandLine.HelpCommand.class})
 public final class Scratchnet implements Runnable {
 
     @CommandLine.Spec
