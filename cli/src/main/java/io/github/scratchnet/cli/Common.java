@@ -48,6 +48,24 @@ final class Common {
         }
     }
 
+    /** --params, --network, --dropout: which trained network to load. */
+    static final class Model {
+        @Option(names = "--params", required = true, paramLabel = "FILE", description = "A .npz, .pkl or checkpoint (.ckpt) file.")
+        Path params;
+
+        @Option(names = "--network", paramLabel = "NAME",
+                description = "The network the params belong to, for .npz/.pkl (default: ${DEFAULT-VALUE}).")
+        NetworkSpec.Preset network = NetworkSpec.Preset.DEEPCONVNET;
+
+        @Option(names = "--dropout", paramLabel = "MODE",
+                description = "inverted or book; the book's params need book (default: inverted, or the checkpoint's).")
+        Dropout.Mode dropout;
+
+        Sequential load(DType dtype) throws IOException {
+            return loadNetwork(params, network, dtype, dropout);
+        }
+    }
+
     /** The MNIST split, fetched first if missing. */
     static Dataset mnist(Options o, boolean train) throws IOException {
         Path dir = o.dataDir();

@@ -2,10 +2,8 @@ package io.github.scratchnet.cli;
 
 import io.github.scratchnet.core.AtomicFiles;
 import io.github.scratchnet.core.DType;
-import io.github.scratchnet.layers.Dropout;
 import io.github.scratchnet.layers.Sequential;
 import io.github.scratchnet.trainer.Dataset;
-import io.github.scratchnet.trainer.NetworkSpec;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -21,14 +19,8 @@ final class Evaluate implements Callable<Integer> {
     @Mixin
     Common.Options common;
 
-    @Option(names = "--params", required = true, paramLabel = "FILE", description = "A .npz, .pkl or checkpoint (.ckpt) file.")
-    Path params;
-
-    @Option(names = "--network", paramLabel = "NAME", description = "The network the params belong to, for .npz/.pkl (default: ${DEFAULT-VALUE}).")
-    NetworkSpec.Preset network = NetworkSpec.Preset.DEEPCONVNET;
-
-    @Option(names = "--dropout", paramLabel = "MODE", description = "inverted or book; the book's params need book (default: inverted, or the checkpoint's).")
-    Dropout.Mode dropout;
+    @Mixin
+    Common.Model model;
 
     @Option(names = "--dtype", paramLabel = "TYPE", description = "float32 or float64 (default: float32, or the checkpoint's).")
     DType dtype;
@@ -45,7 +37,7 @@ final class Evaluate implements Callable<Integer> {
         if (testSize < 0) {
             throw new IllegalArgumentException("--test-size must be >= 0, got " + testSize);
         }
-        Sequential net = Common.loadNetwork(params, network, dtype, dropout);
+        Sequential net = model.load(dtype);
         Dataset test = Common.mnist(common, false).head(testSize);
         int[] predicted = net.classify(test.images(), 100);
         int[] labels = test.labels();

@@ -1,10 +1,8 @@
 package io.github.scratchnet.cli;
 
 import io.github.scratchnet.core.DType;
-import io.github.scratchnet.layers.Dropout;
 import io.github.scratchnet.layers.Sequential;
 import io.github.scratchnet.layers.SoftmaxWithLoss;
-import io.github.scratchnet.trainer.NetworkSpec;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -21,21 +19,15 @@ final class Predict implements Callable<Integer> {
     @Mixin
     Common.Options common;
 
-    @Option(names = "--params", required = true, paramLabel = "FILE", description = "A .npz, .pkl or checkpoint (.ckpt) file.")
-    Path params;
-
-    @Option(names = "--network", paramLabel = "NAME", description = "The network the params belong to, for .npz/.pkl (default: ${DEFAULT-VALUE}).")
-    NetworkSpec.Preset network = NetworkSpec.Preset.DEEPCONVNET;
-
-    @Option(names = "--dropout", paramLabel = "MODE", description = "inverted or book; the book's params need book (default: inverted, or the checkpoint's).")
-    Dropout.Mode dropout;
+    @Mixin
+    Common.Model model;
 
     @Parameters(arity = "1..*", paramLabel = "IMAGE", description = "Image files.")
     List<Path> images;
 
     @Override
     public Integer call() throws Exception {
-        Sequential net = Common.loadNetwork(params, network, DType.FLOAT32, dropout);
+        Sequential net = model.load(DType.FLOAT32);
         for (Path image : images) {
             INDArray x = Digits.load(image);
             INDArray p = SoftmaxWithLoss.softmax(net.predict(x, false));
