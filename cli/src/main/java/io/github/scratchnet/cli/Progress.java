@@ -43,11 +43,11 @@ final class Progress {
         public void onIteration(int epoch, long step, long steps, double loss, double imagesPerSecond) {
             if (bar == null) {
                 bar = new ProgressBarBuilder().setTaskName("epoch " + (epoch + 1)).setInitialMax(steps)
-                        .setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(250).showSpeed().build();
+                        .setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(250).build();
             }
             smoothed = Double.isNaN(smoothed) ? loss : 0.95 * smoothed + 0.05 * loss;
             bar.stepTo(step);
-            bar.setExtraMessage(String.format(Locale.ROOT, "loss %.4f, %.0f img/s", smoothed, imagesPerSecond));
+            bar.setExtraMessage(String.format(Locale.ROOT, " loss %.4f, %.0f img/s", smoothed, imagesPerSecond));
         }
 
         @Override
