@@ -38,6 +38,9 @@ public final class Trainer {
     final Rng dataRng;
     final Dataset train;
     final Dataset test;
+    /** The parts scored after each epoch, taken once. */
+    private final Dataset trainEval;
+    private final Dataset testEval;
     History history = new History();
     int epochsDone;
 
@@ -49,6 +52,8 @@ public final class Trainer {
         this.dataRng = new Rng(spec.seed() ^ 0x5DEECE66DL);
         this.train = train.head(config.trainSize());
         this.test = test.head(config.testSize());
+        this.trainEval = this.train.head(config.evalSamples());
+        this.testEval = this.test.head(config.evalSamples());
     }
 
     /** Iterations per epoch, as the book counts them: max(train size / batch size, 1). */
@@ -91,7 +96,7 @@ public final class Trainer {
                 listener.onIteration(epoch, s + 1, steps, loss, (s + 1) * b / seconds);
             }
             History.Epoch e = new History.Epoch(epoch + 1, (epoch + 1) * steps, lossSum / steps,
-                    accuracy(train, config.evalSamples()), accuracy(test, config.evalSamples()),
+                    accuracy(trainEval, 0), accuracy(testEval, 0),
                     optimizer.learningRate(), (System.nanoTime() - start) / 1e9);
             history.addEpoch(e);
             epochsDone = epoch + 1;
