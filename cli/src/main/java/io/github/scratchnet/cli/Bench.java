@@ -3,6 +3,7 @@ package io.github.scratchnet.cli;
 import io.github.scratchnet.core.AtomicFiles;
 import io.github.scratchnet.core.Backend;
 import io.github.scratchnet.core.DType;
+import io.github.scratchnet.core.Shapes;
 import io.github.scratchnet.layers.Affine;
 import io.github.scratchnet.layers.Convolution;
 import io.github.scratchnet.layers.Dropout;
@@ -79,7 +80,7 @@ final class Bench implements Callable<Integer> {
         Optimizer opt = OptimizerKind.ADAM.create(Double.NaN);
         long[] in = net.inputShape();
         INDArray x = data != null ? data.images().get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, batchSize)).dup('c')
-                : Nd4j.rand(dtype.nd4j(), withBatch(batchSize, in));
+                : Nd4j.rand(dtype.nd4j(), Shapes.withBatch(batchSize, in));
         INDArray t = Nd4j.createFromArray(data != null ? Arrays.copyOf(data.labels(), batchSize) : new int[batchSize]);
 
         // Training steps: forward, backward, Adam update.
@@ -135,7 +136,7 @@ final class Bench implements Callable<Integer> {
 
         // Inference on the test set (or random images).
         Dataset test = data != null ? Common.mnist(common, false) : null;
-        INDArray images = test != null ? test.images() : Nd4j.rand(dtype.nd4j(), withBatch(10_000, in));
+        INDArray images = test != null ? test.images() : Nd4j.rand(dtype.nd4j(), Shapes.withBatch(10_000, in));
         for (int b : new int[] {100, 1000}) {
             net.classify(images, b);
             long t0 = System.nanoTime();
@@ -169,7 +170,7 @@ final class Bench implements Callable<Integer> {
         List<INDArray[]> calls = new ArrayList<>();   // {a, b, c, transA, transB}
         List<boolean[]> flags = new ArrayList<>();
         double flop = 0;
-        long[] shape = withBatch(n, net.inputShape());
+        long[] shape = Shapes.withBatch(n, net.inputShape());
         for (Layer l : net.layers()) {
             long[] out = l.outputShape(shape);
             long m;
@@ -215,12 +216,6 @@ final class Bench implements Callable<Integer> {
         return new double[] {(System.nanoTime() - start) / 1e6 / reps, flop};
     }
 
-    private static long[] withBatch(long n, long[] sample) {
-        long[] s = new long[sample.length + 1];
-        s[0] = n;
-        System.arraycopy(sample, 0, s, 1, sample.length);
-        return s;
-    }
 
     static double peakRssMb() {
         try {

@@ -1,6 +1,7 @@
 package io.github.scratchnet.cli;
 
 import io.github.scratchnet.core.DType;
+import io.github.scratchnet.core.Shapes;
 import io.github.scratchnet.layers.Dropout;
 import io.github.scratchnet.layers.Layer;
 import io.github.scratchnet.layers.Sequential;
@@ -30,9 +31,7 @@ final class Summary implements Callable<Integer> {
         long[] shape = net.inputShape();
         System.out.printf("%-4s %-38s %-18s %10s  %s%n", "#", "layer", "output shape", "params", "keys");
         System.out.printf("%-4s %-38s %-18s %10s%n", "", "input", batchShape(shape), "");
-        long[] withBatch = new long[shape.length + 1];
-        withBatch[0] = 1;
-        System.arraycopy(shape, 0, withBatch, 1, shape.length);
+        long[] withBatch = Shapes.withBatch(1, shape);
         long total = 0;
         for (int i = 0; i < net.layers().size(); i++) {
             Layer l = net.layers().get(i);

@@ -15,6 +15,14 @@ public final class Shapes {
         return n;
     }
 
+    /** The shape of a batch of {@code n} samples of shape {@code sample}: (n, sample...). */
+    public static long[] withBatch(long n, long... sample) {
+        long[] s = new long[sample.length + 1];
+        s[0] = n;
+        System.arraycopy(sample, 0, s, 1, sample.length);
+        return s;
+    }
+
     /** Like numpy: {@code (4, 1, 28, 28)}. */
     public static String str(long... shape) {
         if (shape.length == 1) {

@@ -66,10 +66,7 @@ public final class Dropout implements Layer {
         if (scale != null) {
             return dout.mul(scale);
         }
-        if (Double.isNaN(testScale)) {
-            Layer.requireForward(null, this);
-        }
-        return dout.mul(testScale);
+        return dout.mul(Layer.requireForward(Double.isNaN(testScale) ? null : testScale, this));
     }
 
     @Override

@@ -44,7 +44,7 @@ public class Sequential {
     }
 
     public Sequential add(Layer layer) {
-        long[] withBatch = withBatch(1, outputShape);
+        long[] withBatch = Shapes.withBatch(1, outputShape);
         long[] out = layer.outputShape(withBatch);
         Map<String, INDArray> p = layer.params();
         Map<String, INDArray> s = layer.state();
@@ -71,7 +71,7 @@ public class Sequential {
 
     /** Scores (N, K) for x (N, inputShape...); x is converted to the network's data type. */
     public INDArray predict(INDArray x, boolean train) {
-        long[] expected = withBatch(x.rank() > 0 ? x.size(0) : 0, inputShape);
+        long[] expected = Shapes.withBatch(x.rank() > 0 ? x.size(0) : 0, inputShape);
         if (!java.util.Arrays.equals(x.shape(), expected)) {
             throw new IllegalArgumentException("the network expects input (N, " + Shapes.str(inputShape).substring(1)
                     + ", found " + Shapes.str(x.shape()));
@@ -186,10 +186,4 @@ public class Sequential {
         return Shapes.length(outputShape);
     }
 
-    private static long[] withBatch(long n, long[] sample) {
-        long[] s = new long[sample.length + 1];
-        s[0] = n;
-        System.arraycopy(sample, 0, s, 1, sample.length);
-        return s;
-    }
 }

@@ -96,7 +96,7 @@ public final class Trainer {
                 listener.onIteration(epoch, s + 1, steps, loss, (s + 1) * b / seconds);
             }
             History.Epoch e = new History.Epoch(epoch + 1, (epoch + 1) * steps, lossSum / steps,
-                    accuracy(trainEval, 0), accuracy(testEval, 0),
+                    accuracy(trainEval), accuracy(testEval),
                     optimizer.learningRate(), (System.nanoTime() - start) / 1e9);
             history.addEpoch(e);
             epochsDone = epoch + 1;
@@ -125,10 +125,9 @@ public final class Trainer {
         return order;
     }
 
-    /** Test-mode accuracy on the first {@code samples} images (all when 0). */
-    public double accuracy(Dataset d, int samples) {
-        Dataset part = d.head(samples);
-        return net.accuracy(part.images(), part.labelArray(), 100);
+    /** Test-mode accuracy of the network on a dataset. */
+    public double accuracy(Dataset d) {
+        return net.accuracy(d.images(), d.labelArray(), 100);
     }
 
     public Sequential net() {
