@@ -1,6 +1,7 @@
 package io.github.scratchnet.core;
 
 import java.util.Arrays;
+import org.nd4j.linalg.api.ndarray.INDArray;
 
 /** Small helpers for shapes, so that every error message prints them the same way. */
 public final class Shapes {
@@ -37,5 +38,25 @@ public final class Shapes {
             throw new IllegalArgumentException(what + " expects a " + rank + "-D input " + layout
                     + ", found shape " + str(shape));
         }
+    }
+
+    /**
+     * Whether x's elements lie in C order from the start of its buffer, with no gaps (strides of
+     * size-1 axes do not matter), so raw-memory kernels may read it as one flat array.
+     */
+    public static boolean isDense(INDArray x) {
+        if (x.offset() != 0) {
+            return false;
+        }
+        long expected = 1;
+        long[] shape = x.shape();
+        long[] stride = x.stride();
+        for (int i = shape.length - 1; i >= 0; i--) {
+            if (shape[i] != 1 && stride[i] != expected) {
+                return false;
+            }
+            expected *= shape[i];
+        }
+        return true;
     }
 }

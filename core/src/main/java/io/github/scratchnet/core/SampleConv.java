@@ -1,0 +1,287 @@
+package io.github.scratchnet.core;
+
+import java.nio.ByteBuffer;
+import java.nio.DoubleBuffer;
+import java.nio.FloatBuffer;
+import java.util.concurrent.ForkJoinPool;
+import java.util.stream.IntStream;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * The fast convolution: the same arithmetic as the book's im2row form, arranged so that nothing
+ * but the multiplies touches much memory. Each sample is unfolded on its own, channel-major
+ * ({@code colT (C*FH*FW, OH*OW)}, the transpose of the book's rows for that sample), into a scratch
+ * matrix small enough to stay in the core's cache, and multiplied straight into its slab of the
+ * (N, FN, OH, OW) output: {@code out[n] = W2d · colT + b}. No im2row matrix of the whole batch, no
+ * permute of the output. Backward does the same per sample:
+ * {@code dW2d += dout[n] · colTᵀ}, {@code db += dout[n] · 1}, {@code dcolT = W2dᵀ · dout[n]}, folded
+ * back into dx[n]. Samples are spread over the worker threads, each with its own scratch and its
+ * own dW/db accumulators (summed at the end), and each GEMM runs on its worker's thread.
+ * <p>
+ * The unfold is a list of runs (the elements of a column row that come from one input row), so
+ * for stride 1 it is a sequence of memory copies; the padding entries are written once, when the
+ * scratch is made, and never touched again. x, W2d, dout, out, dx: plain C-ordered FLOAT or DOUBLE
+ * arrays. ConvolutionFastPathTest proves it equal to the im2row path in float64.
+ */
+public final class SampleConv {
+    private final ConvGeometry g;
+    private final int fn;
+    private final DataType type;
+    /** Rows and columns of one sample's colT: K = C*FH*FW, P = OH*OW. */
+    private final int k;
+    private final int p;
+    /** Triples (index in colT, index in the input sample, length) of the unfold; the input steps by the stride. */
+    private final int[] runs;
+    private final Worker[] workers;
+    /** (P,) of ones, for the bias and its gradient as GEMMs. */
+    private final INDArray ones;
+    /** The convolution giving dx, and its filters (see backward); made on first use. */
+    private SampleConv transposed;
+    private INDArray flipped;
+
+    /** Scratch of one worker thread. */
+    private final class Worker {
+        final INDArray colT = Nd4j.zeros(type, k, p);
+        INDArray dcolT;
+        INDArray dW;
+        INDArray db;
+    }
+
+    public SampleConv(ConvGeometry g, int filters, DataType type) {
+        if (type != DataType.FLOAT && type != DataType.DOUBLE) {
+            throw new IllegalArgumentException("the fast convolution works on FLOAT and DOUBLE, found " + type);
+        }
+        this.g = g;
+        this.fn = filters;
+        this.type = type;
+        this.k = g.rowLength();
+        this.p = g.rowsPerSample();
+        this.runs = runs(g);
+        this.ones = Nd4j.ones(type, p);
+        this.workers = new Worker[ForkJoinPool.getCommonPoolParallelism() + 1];
+        for (int i = 0; i < workers.length; i++) {
+            workers[i] = new Worker();
+        }
+    }
+
+    public ConvGeometry geometry() {
+        return g;
+    }
+
+    /** out (N, FN, OH, OW) = conv(x (N, C, H, W), W2d (FN, C*FH*FW)) + b (FN,). */
+    public void forward(INDArray x, INDArray w2d, INDArray b, INDArray out) {
+        int n = (int) x.size(0);
+        int outSample = fn * p;
+        forEachWorker(n, (w, s) -> {
+            Worker wk = workers[w];
+            unfold(x, s, wk.colT);
+            long o = (long) s * outSample;
+            Gemm.gemm(false, false, fn, p, 1, b, 0, 1, ones, 0, p, 0.0, out, o, p);
+            Gemm.gemm(false, false, fn, p, k, w2d, 0, k, wk.colT, 0, p, 1.0, out, o, p);
+        });
+    }
+
+    /**
+     * From dout (N, FN, OH, OW): dW2d (FN, C*FH*FW) and db (FN,) (overwritten), and dx (N, C, H, W)
+     * (overwritten) unless it is null (the input needs no gradient).
+     * <p>
+     * For stride 1 and pad < FH, FW, dx is itself a convolution: of dout, padded by FH-1-pad, with
+     * the filters flipped in both axes and their FN and C axes swapped. So it is computed like the
+     * forward pass (unfold by copying, one GEMM per sample) instead of folding dcolT back with
+     * scattered additions, which measured several times slower. Other geometries fold.
+     */
+    public void backward(INDArray x, INDArray w2d, INDArray dout, INDArray dW2d, INDArray db, INDArray dx) {
+        int n = (int) x.size(0);
+        int outSample = fn * p;
+        boolean transposed = dx != null && transposed() != null;
+        if (transposed) {
+            flipFilters(w2d);
+        }
+        for (Worker wk : workers) {
+            wk.dW = Buffers.reuse(wk.dW, type, fn, k).assign(0);
+            wk.db = Buffers.reuse(wk.db, type, fn, 1).assign(0);
+            if (dx != null && !transposed) {
+                wk.dcolT = Buffers.reuse(wk.dcolT, type, k, p);
+            }
+        }
+        forEachWorker(n, (w, s) -> {
+            Worker wk = workers[w];
+            unfold(x, s, wk.colT);
+            long o = (long) s * outSample;
+            Gemm.gemm(false, true, fn, k, p, dout, o, p, wk.colT, 0, p, 1.0, wk.dW, 0, k);
+            Gemm.gemm(false, false, fn, 1, p, dout, o, p, ones, 0, 1, 1.0, wk.db, 0, 1);
+            if (transposed) {
+                SampleConv t = this.transposed;
+                Worker tk = t.workers[w];
+                t.unfold(dout, s, tk.colT);
+                Gemm.gemm(false, false, t.fn, t.p, t.k, flipped, 0, t.k, tk.colT, 0, t.p, 0.0, dx, (long) s * t.fn * t.p, t.p);
+            } else if (dx != null) {
+                Gemm.gemm(true, false, k, p, fn, w2d, 0, k, dout, o, p, 0.0, wk.dcolT, 0, p);
+                fold(wk.dcolT, dx, s);
+            }
+        });
+        dW2d.assign(workers[0].dW);
+        db.assign(workers[0].db.reshape(fn));
+        for (int i = 1; i < workers.length; i++) {
+            dW2d.addi(workers[i].dW);
+            db.addi(workers[i].db.reshape(fn));
+        }
+    }
+
+    /** The convolution that computes dx from dout (see backward), or null where the geometry has none. */
+    private SampleConv transposed() {
+        if (transposed == null && g.stride == 1 && g.pad < g.fh && g.pad < g.fw) {
+            ConvGeometry t = new ConvGeometry(fn, g.oh, g.ow, g.fh, g.fw, 1, g.fh - 1 - g.pad);
+            if (t.pad == g.fw - 1 - g.pad && t.oh == g.h && t.ow == g.w) {
+                transposed = new SampleConv(t, g.c, type);
+                flipped = Nd4j.createUninitialized(type, g.c, (long) fn * g.fh * g.fw);
+            }
+        }
+        return transposed;
+    }
+
+    /** flipped (C, FN*FH*FW) [c, (f*FH + ky)*FW + kx] = W [f, c, FH-1-ky, FW-1-kx]. */
+    private void flipFilters(INDArray w2d) {
+        int size = type == DataType.FLOAT ? Float.BYTES : Double.BYTES;
+        ByteBuffer in = w2d.data().asNio();
+        ByteBuffer out = flipped.data().asNio();
+        int area = g.fh * g.fw;
+        for (int f = 0; f < fn; f++) {
+            for (int c = 0; c < g.c; c++) {
+                for (int i = 0; i < area; i++) {
+                    int from = ((f * g.c + c) * area + area - 1 - i) * size;
+                    int to = ((c * fn + f) * area + i) * size;
+                    out.put(to, in, from, size);
+                }
+            }
+        }
+    }
+
+    /** Runs body(worker index, sample) for samples 0..n-1, each worker taking a contiguous share. */
+    private void forEachWorker(int n, SampleBody body) {
+        int t = Math.min(workers.length, n);
+        if (t == 1) {
+            for (int s = 0; s < n; s++) {
+                body.run(0, s);
+            }
+            return;
+        }
+        IntStream.range(0, t).parallel().forEach(w -> {
+            for (int s = w * n / t, end = (w + 1) * n / t; s < end; s++) {
+                body.run(w, s);
+            }
+        });
+    }
+
+    @FunctionalInterface
+    private interface SampleBody {
+        void run(int worker, int sample);
+    }
+
+    /** colT (K, P) = sample s of x, unfolded. Padding entries were zeroed when colT was made. */
+    private void unfold(INDArray x, int s, INDArray colT) {
+        int size = type == DataType.FLOAT ? Float.BYTES : Double.BYTES;
+        ByteBuffer in = x.data().asNio();
+        ByteBuffer out = colT.data().asNio();
+        int base = s * g.sampleSize();
+        int stride = g.stride;
+        if (stride == 1) {
+            for (int r = 0; r < runs.length; r += 3) {
+                out.put(runs[r] * size, in, (base + runs[r + 1]) * size, runs[r + 2] * size);
+            }
+        } else if (size == Float.BYTES) {
+            for (int r = 0; r < runs.length; r += 3) {
+                for (int i = 0, d = runs[r] * 4, j = (base + runs[r + 1]) * 4; i < runs[r + 2]; i++, d += 4, j += 4 * stride) {
+                    out.putInt(d, in.getInt(j));
+                }
+            }
+        } else {
+            for (int r = 0; r < runs.length; r += 3) {
+                for (int i = 0, d = runs[r] * 8, j = (base + runs[r + 1]) * 8; i < runs[r + 2]; i++, d += 8, j += 8 * stride) {
+                    out.putLong(d, in.getLong(j));
+                }
+            }
+        }
+    }
+
+    /** dx[s] = dcolT folded back: each colT entry added to the input element it came from. */
+    private void fold(INDArray dcolT, INDArray dx, int s) {
+        int base = s * g.sampleSize();
+        int end = base + g.sampleSize();
+        int stride = g.stride;
+        if (type == DataType.FLOAT) {
+            FloatBuffer in = dcolT.data().asNioFloat();
+            FloatBuffer out = dx.data().asNioFloat();
+            for (int i = base; i < end; i++) {
+                out.put(i, 0f);
+            }
+            for (int r = 0; r < runs.length; r += 3) {
+                for (int i = 0, d = runs[r], j = base + runs[r + 1]; i < runs[r + 2]; i++, d++, j += stride) {
+                    out.put(j, out.get(j) + in.get(d));
+                }
+            }
+        } else {
+            DoubleBuffer in = dcolT.data().asNioDouble();
+            DoubleBuffer out = dx.data().asNioDouble();
+            for (int i = base; i < end; i++) {
+                out.put(i, 0.0);
+            }
+            for (int r = 0; r < runs.length; r += 3) {
+                for (int i = 0, d = runs[r], j = base + runs[r + 1]; i < runs[r + 2]; i++, d++, j += stride) {
+                    out.put(j, out.get(j) + in.get(d));
+                }
+            }
+        }
+    }
+
+    /**
+     * The unfold as runs: for each colT row (c, ky, kx) and output row oy, the output columns ox
+     * whose input pixel lies inside the image form one run (input index advancing by the stride).
+     */
+    public static int[] runs(ConvGeometry g) {
+        IntList list = new IntList();
+        int p = g.rowsPerSample();
+        for (int c = 0; c < g.c; c++) {
+            for (int ky = 0; ky < g.fh; ky++) {
+                for (int kx = 0; kx < g.fw; kx++) {
+                    int row = (c * g.fh + ky) * g.fw + kx;
+                    // ox with 0 <= ox*stride + kx - pad < W
+                    int ox0 = Math.max(0, ceilDiv(g.pad - kx, g.stride));
+                    int ox1 = Math.min(g.ow, ceilDiv(g.w + g.pad - kx, g.stride));
+                    for (int oy = 0; oy < g.oh; oy++) {
+                        int iy = oy * g.stride + ky - g.pad;
+                        if (iy < 0 || iy >= g.h || ox1 <= ox0) {
+                            continue;
+                        }
+                        list.add(row * p + oy * g.ow + ox0);
+                        list.add((c * g.h + iy) * g.w + ox0 * g.stride + kx - g.pad);
+                        list.add(ox1 - ox0);
+                    }
+                }
+            }
+        }
+        return list.toArray();
+    }
+
+    private static int ceilDiv(int a, int b) {
+        return -Math.floorDiv(-a, b);
+    }
+
+    private static final class IntList {
+        private int[] a = new int[64];
+        private int n;
+
+        void add(int v) {
+            if (n == a.length) {
+                a = java.util.Arrays.copyOf(a, n * 2);
+            }
+            a[n++] = v;
+        }
+
+        int[] toArray() {
+            return java.util.Arrays.copyOf(a, n);
+        }
+    }
+}
