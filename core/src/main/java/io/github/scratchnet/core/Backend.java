@@ -20,8 +20,12 @@ public final class Backend {
     private Backend() {
     }
 
-    /** Sets the native variant unless the user already chose one; returns the variant in force ("" for generic). */
+    /**
+     * Sets the native variant unless the user already chose one; returns the variant in force ("" for generic).
+     * Also asks OpenMP to let idle threads sleep at once (see {@link #passiveOpenMp()}).
+     */
     public static synchronized String configure() {
+        passiveOpenMp();
         String chosen = System.getProperty(EXTENSION_PROPERTY);
         if (chosen != null) {
             return chosen;
@@ -33,6 +37,24 @@ public final class Backend {
             return AVX2;
         }
         return "";
+    }
+
+    /**
+     * Sets OMP_WAIT_POLICY=PASSIVE in this process's environment (unless the user set it) before
+     * the native libraries load. By default OpenMP's threads spin for a while after each ND4J op,
+     * and on a machine with few cores they then steal the cores from the convolution's worker
+     * threads: the bench measured a training step 27% shorter with passive waiting. OpenMP reads
+     * the variable once, when it loads, so this works only before ND4J's first use.
+     */
+    static void passiveOpenMp() {
+        if (System.getenv("OMP_WAIT_POLICY") != null) {
+            return;
+        }
+        try {
+            com.sun.jna.platform.unix.LibC.INSTANCE.setenv("OMP_WAIT_POLICY", "PASSIVE", 0);
+        } catch (LinkageError | RuntimeException e) {
+            // not a POSIX C library (Windows): OpenMP keeps its default
+        }
     }
 
     private static boolean cpuHas(String... flags) {

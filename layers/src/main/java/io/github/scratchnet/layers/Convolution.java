@@ -107,6 +107,15 @@ public final class Convolution extends WeightedLayer {
 
     @Override
     public INDArray backward(INDArray dout) {
+        return backward(dout, true);
+    }
+
+    @Override
+    public INDArray backwardParamsOnly(INDArray dout) {
+        return backward(dout, kernel == Kernel.IM2ROW);
+    }
+
+    private INDArray backward(INDArray dout, boolean inputGradient) {
         Layer.requireForward(x, this);
         ConvGeometry g = geometry;
         int n = (int) x.size(0);
@@ -117,9 +126,9 @@ public final class Convolution extends WeightedLayer {
         dbChunk = Buffers.reuse(dbChunk, type, fn);
         INDArray dW2d = dW.reshape('c', fn, colW.size(1));
         if (kernel == Kernel.PER_SAMPLE) {
-            dx = Buffers.reuse(dx, type, x.shape());
-            sampleConv().backward(x, colW, Im2Row.contiguous(dout), dW2d, db, dx);
-            return dx;
+            INDArray target = inputGradient ? (dx = Buffers.reuse(dx, type, x.shape())) : null;
+            sampleConv().backward(x, colW, Im2Row.contiguous(dout), dW2d, db, target);
+            return target;
         }
         dx = Buffers.reuse(dx, type, x.shape()).assign(0);
         int chunk = chunkSamples(g, n);

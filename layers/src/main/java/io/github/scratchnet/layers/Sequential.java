@@ -94,9 +94,10 @@ public class Sequential {
      */
     public Map<String, INDArray> gradient() {
         INDArray dout = loss.backward();
-        for (int i = layers.size() - 1; i >= 0; i--) {
+        for (int i = layers.size() - 1; i > 0; i--) {
             dout = layers.get(i).backward(dout);
         }
+        layers.get(0).backwardParamsOnly(dout);
         Map<String, INDArray> grads = new LinkedHashMap<>();
         for (int i = 0; i < layers.size(); i++) {
             String number = numbers.get(i);
