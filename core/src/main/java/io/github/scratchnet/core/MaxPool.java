@@ -1,0 +1,131 @@
+package io.github.scratchnet.core;
+
+import java.nio.DoubleBuffer;
+import java.nio.FloatBuffer;
+import java.util.stream.IntStream;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * Max pooling straight on (N, C, H, W) buffers: each output element is the max of its window and
+ * remembers the input element it came from, so backward is one scatter. Equal to the book's
+ * im2row, max and argmax (first maximum in window order wins; a window's padding counts as 0,
+ * and a maximum found there sends no gradient back), without the im2row matrix or any permute.
+ * Planes (n, c) run in parallel. x, out, dout, dx: plain C-ordered FLOAT or DOUBLE arrays.
+ */
+public final class MaxPool {
+    private MaxPool() {
+    }
+
+    /** out (N, C, OH, OW) = window maxima of x; argMax (N*C*OH*OW) = their flat indices in x, or -1 in the padding. */
+    public static void forward(INDArray x, ConvGeometry g, INDArray out, int[] argMax) {
+        int planes = Math.toIntExact(x.length() / ((long) g.h * g.w));
+        int outPlane = g.oh * g.ow;
+        int inPlane = g.h * g.w;
+        if (x.dataType() == DataType.FLOAT && g.pad == 0) {
+            // The common case, written out: no padding, so every window lies inside the plane.
+            FloatBuffer in = x.data().asNioFloat();
+            FloatBuffer o = out.data().asNioFloat();
+            IntStream.range(0, planes).parallel().forEach(pl -> {
+                for (int oy = 0, r = pl * outPlane; oy < g.oh; oy++) {
+                    for (int ox = 0; ox < g.ow; ox++, r++) {
+                        int corner = pl * inPlane + oy * g.stride * g.w + ox * g.stride;
+                        int best = corner;
+                        float max = in.get(corner);
+                        for (int ky = 0; ky < g.fh; ky++) {
+                            for (int kx = 0, i = corner + ky * g.w; kx < g.fw; kx++, i++) {
+                                float v = in.get(i);
+                                if (v > max || (v != v && max == max)) {
+                                    max = v;
+                                    best = i;
+                                }
+                            }
+                        }
+                        argMax[r] = best;
+                        o.put(r, max);
+                    }
+                }
+            });
+        } else if (x.dataType() == DataType.FLOAT) {
+            FloatBuffer in = x.data().asNioFloat();
+            FloatBuffer o = out.data().asNioFloat();
+            IntStream.range(0, planes).parallel().forEach(pl -> {
+                for (int oy = 0, r = pl * outPlane; oy < g.oh; oy++) {
+                    for (int ox = 0; ox < g.ow; ox++, r++) {
+                        int best = window(g, pl * inPlane, oy, ox, (i) -> in.get(i));
+                        argMax[r] = best;
+                        o.put(r, best < 0 ? 0f : in.get(best));
+                    }
+                }
+            });
+        } else {
+            DoubleBuffer in = x.data().asNioDouble();
+            DoubleBuffer o = out.data().asNioDouble();
+            IntStream.range(0, planes).parallel().forEach(pl -> {
+                for (int oy = 0, r = pl * outPlane; oy < g.oh; oy++) {
+                    for (int ox = 0; ox < g.ow; ox++, r++) {
+                        int best = window(g, pl * inPlane, oy, ox, in::get);
+                        argMax[r] = best;
+                        o.put(r, best < 0 ? 0.0 : in.get(best));
+                    }
+                }
+            });
+        }
+    }
+
+    /** dx (N, C, H, W) = 0, plus each dout element added at its window's argMax. */
+    public static void backward(INDArray dout, int[] argMax, ConvGeometry g, INDArray dx) {
+        int planes = Math.toIntExact(dx.length() / ((long) g.h * g.w));
+        int outPlane = g.oh * g.ow;
+        dx.assign(0);
+        // A plane's windows point into that plane only, so planes write disjoint parts of dx.
+        if (dx.dataType() == DataType.FLOAT) {
+            FloatBuffer d = dout.data().asNioFloat();
+            FloatBuffer o = dx.data().asNioFloat();
+            IntStream.range(0, planes).parallel().forEach(pl -> {
+                for (int r = pl * outPlane, end = r + outPlane; r < end; r++) {
+                    int j = argMax[r];
+                    if (j >= 0) {
+                        o.put(j, o.get(j) + d.get(r));
+                    }
+                }
+            });
+        } else {
+            DoubleBuffer d = dout.data().asNioDouble();
+            DoubleBuffer o = dx.data().asNioDouble();
+            IntStream.range(0, planes).parallel().forEach(pl -> {
+                for (int r = pl * outPlane, end = r + outPlane; r < end; r++) {
+                    int j = argMax[r];
+                    if (j >= 0) {
+                        o.put(j, o.get(j) + d.get(r));
+                    }
+                }
+            });
+        }
+    }
+
+    @FunctionalInterface
+    private interface Reader {
+        double get(int index);
+    }
+
+    /** The flat index of the first maximum of window (oy, ox) of the plane at {@code base}, or -1 if a padding 0 is the maximum. */
+    private static int window(ConvGeometry g, int base, int oy, int ox, Reader in) {
+        int best = -2;
+        double max = 0;
+        for (int ky = 0; ky < g.fh; ky++) {
+            int y = oy * g.stride + ky - g.pad;
+            for (int kx = 0; kx < g.fw; kx++) {
+                int x = ox * g.stride + kx - g.pad;
+                boolean inside = y >= 0 && y < g.h && x >= 0 && x < g.w;
+                int index = inside ? base + y * g.w + x : -1;
+                double v = inside ? in.get(index) : 0.0;
+                if (best == -2 || v > max || (Double.isNaN(v) && !Double.isNaN(max))) {
+                    best = index;
+                    max = v;
+                }
+            }
+        }
+        return best;
+    }
+}
