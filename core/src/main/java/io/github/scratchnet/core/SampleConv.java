@@ -186,15 +186,20 @@ public final class SampleConv {
     /** colT (K, P) = sample s of x, unfolded. Padding entries were zeroed when colT was made. */
     private void unfold(INDArray x, int s, INDArray colT) {
         int size = type == DataType.FLOAT ? Float.BYTES : Double.BYTES;
-        ByteBuffer in = x.data().asNio();
-        ByteBuffer out = colT.data().asNio();
         int base = s * g.sampleSize();
         int stride = g.stride;
         if (stride == 1) {
+            // runs(g) stays inside one sample and one colT: both spans are checked here
+            long in = RawMemory.span(x, base, g.sampleSize());
+            long out = RawMemory.span(colT, 0, (long) k * p);
             for (int r = 0; r < runs.length; r += 3) {
-                out.put(runs[r] * size, in, (base + runs[r + 1]) * size, runs[r + 2] * size);
+                RawMemory.copy(in + (long) runs[r + 1] * size, out + (long) runs[r] * size, (long) runs[r + 2] * size);
             }
-        } else if (size == Float.BYTES) {
+            return;
+        }
+        ByteBuffer in = x.data().asNio();
+        ByteBuffer out = colT.data().asNio();
+        if (size == Float.BYTES) {
             for (int r = 0; r < runs.length; r += 3) {
                 for (int i = 0, d = runs[r] * 4, j = (base + runs[r + 1]) * 4; i < runs[r + 2]; i++, d += 4, j += 4 * stride) {
                     out.putInt(d, in.getInt(j));

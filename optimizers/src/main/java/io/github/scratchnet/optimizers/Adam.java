@@ -1,7 +1,10 @@
 package io.github.scratchnet.optimizers;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.ops.transforms.Transforms;
+import java.util.HashMap;
+import java.util.Map;
+import org.nd4j.linalg.api.ops.impl.transforms.floating.Sqrt;
+import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Adam in the book's form: {@code lr_t = lr * sqrt(1 - beta2^t) / (1 - beta1^t);
@@ -23,8 +26,15 @@ public final class Adam extends Optimizer {
         double lrT = lr * Math.sqrt(1 - Math.pow(beta2, steps)) / (1 - Math.pow(beta1, steps));
         INDArray m = slot("m", key, p);
         INDArray v = slot("v", key, p);
-        m.addi(g.sub(m).muli(1 - beta1));
-        v.addi(g.mul(g).subi(v).muli(1 - beta2));
-        p.subi(m.mul(lrT).divi(Transforms.sqrt(v, true).addi(1e-7)));
+        // In place, through one scratch array per parameter (fresh memory is slow, see ND4J-NOTES.md):
+        // m += (1-beta1)(g - m); v += (1-beta2)(g² - v); p -= lr_t · m / (sqrt(v) + 1e-7)
+        INDArray tmp = scratch.computeIfAbsent(key, k -> p.like());
+        m.addi(tmp.assign(g).subi(m).muli(1 - beta1));
+        v.addi(tmp.assign(g).muli(g).subi(v).muli(1 - beta2));
+        Nd4j.exec(new Sqrt(v, tmp));
+        p.subi(tmp.addi(1e-7).rdivi(m).muli(lrT));
     }
+
+    /** Working memory of step, one array per parameter; not state (never saved). */
+    private final Map<String, INDArray> scratch = new HashMap<>();
 }
