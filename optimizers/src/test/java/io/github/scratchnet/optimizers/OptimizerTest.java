@@ -68,6 +68,27 @@ class OptimizerTest {
     }
 
     @Test
+    void adamsLoopOverRawBuffersEqualsItsNd4jOps() {
+        // A transposed view is not dense, so it takes the ND4J ops; the dense copy takes the loop.
+        for (org.nd4j.linalg.api.buffer.DataType type : new org.nd4j.linalg.api.buffer.DataType[] {
+                org.nd4j.linalg.api.buffer.DataType.DOUBLE, org.nd4j.linalg.api.buffer.DataType.FLOAT}) {
+            INDArray start = Nd4j.rand(org.nd4j.linalg.api.buffer.DataType.DOUBLE, 7, 5).subi(0.5).castTo(type);
+            INDArray viewed = start.transpose().dup('c').transpose();
+            Params ops = new Params().put("W1", viewed);
+            Params loop = new Params().put("W1", start.dup('c'));
+            Optimizer a = new Adam(0.01, 0.9, 0.999);
+            Optimizer b = new Adam(0.01, 0.9, 0.999);
+            for (int step = 0; step < 3; step++) {
+                INDArray g = Nd4j.rand(org.nd4j.linalg.api.buffer.DataType.DOUBLE, 7, 5).subi(0.5).castTo(type);
+                a.update(ops, Map.of("W1", g.transpose().dup('c').transpose()));
+                b.update(loop, Map.of("W1", g.dup('c')));
+            }
+            double tol = type == org.nd4j.linalg.api.buffer.DataType.DOUBLE ? 1e-14 : 1e-6;
+            assertArrayEquals(ops.get("W1").dup('c').reshape(35).toDoubleVector(), loop.get("W1").reshape(35).toDoubleVector(), tol, type.toString());
+        }
+    }
+
+    @Test
     void weightDecayAddsLambdaTimesWeightToWeightsOnly() {
         INDArray w = Nd4j.createFromArray(1.0, -2.0);
         INDArray b = Nd4j.createFromArray(1.0, -2.0);
