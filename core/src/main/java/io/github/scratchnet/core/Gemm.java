@@ -24,6 +24,17 @@ public final class Gemm {
     private Gemm() {
     }
 
+    /**
+     * Puts the BLAS back to one thread per call if something (ND4J's thread settings, a
+     * benchmark) changed it: OpenBLAS supports calls from several threads at once only when it
+     * runs single-threaded. The kernels call this before they fan out.
+     */
+    public static void singleThreaded() {
+        if (openblas_nolapack.blas_get_num_threads() != 1) {
+            openblas_nolapack.blas_set_num_threads(1);
+        }
+    }
+
     /** {@code C = op(A) · op(B) + beta·C}, all of one type (FLOAT or DOUBLE); C is m x n. */
     public static void gemm(boolean transA, boolean transB, int m, int n, int k,
                             INDArray a, long aOffset, int lda, INDArray b, long bOffset, int ldb,

@@ -164,6 +164,7 @@ public final class SampleConv {
 
     /** Runs body(worker index, sample) for samples 0..n-1, each worker taking a contiguous share. */
     private void forEachWorker(int n, SampleBody body) {
+        Gemm.singleThreaded();
         int t = Math.min(workers.length, n);
         if (t == 1) {
             for (int s = 0; s < n; s++) {
