@@ -57,6 +57,14 @@ public final class Backend {
         }
     }
 
+    /**
+     * Whether ND4J runs on its CPU backend, where arrays live in host memory: the fast kernels
+     * ({@link SampleConv}, {@link MaxPool}) read and write it directly and serve only there.
+     */
+    public static boolean onCpu() {
+        return org.nd4j.linalg.factory.Nd4j.getBackend().getClass().getSimpleName().startsWith("Cpu");
+    }
+
     private static boolean cpuHas(String... flags) {
         String arch = System.getProperty("os.arch", "").toLowerCase(Locale.ROOT);
         if (!arch.equals("amd64") && !arch.equals("x86_64")) {

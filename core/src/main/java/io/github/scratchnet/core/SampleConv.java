@@ -3,8 +3,6 @@ package io.github.scratchnet.core;
 import java.nio.ByteBuffer;
 import java.nio.DoubleBuffer;
 import java.nio.FloatBuffer;
-import java.util.concurrent.ForkJoinPool;
-import java.util.stream.IntStream;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -60,7 +58,7 @@ public final class SampleConv {
         this.p = g.rowsPerSample();
         this.runs = runs(g);
         this.ones = Nd4j.ones(type, p);
-        this.workers = new Worker[ForkJoinPool.getCommonPoolParallelism() + 1];
+        this.workers = new Worker[Workers.count()];
         for (int i = 0; i < workers.length; i++) {
             workers[i] = new Worker();
         }
@@ -165,15 +163,8 @@ public final class SampleConv {
     /** Runs body(worker index, sample) for samples 0..n-1, each worker taking a contiguous share. */
     private void forEachWorker(int n, SampleBody body) {
         Gemm.singleThreaded();
-        int t = Math.min(workers.length, n);
-        if (t == 1) {
-            for (int s = 0; s < n; s++) {
-                body.run(0, s);
-            }
-            return;
-        }
-        IntStream.range(0, t).parallel().forEach(w -> {
-            for (int s = w * n / t, end = (w + 1) * n / t; s < end; s++) {
+        Workers.forEachShare(n, (w, from, to) -> {
+            for (int s = from; s < to; s++) {
                 body.run(w, s);
             }
         });

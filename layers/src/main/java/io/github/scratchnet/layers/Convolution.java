@@ -1,5 +1,6 @@
 package io.github.scratchnet.layers;
 
+import io.github.scratchnet.core.Backend;
 import io.github.scratchnet.core.Buffers;
 import io.github.scratchnet.core.ConvGeometry;
 import io.github.scratchnet.core.Im2Row;
@@ -36,7 +37,7 @@ public final class Convolution extends WeightedLayer {
         PER_SAMPLE
     }
 
-    private Kernel kernel = Nd4j.getBackend().getClass().getSimpleName().startsWith("Cpu") ? Kernel.PER_SAMPLE : Kernel.IM2ROW;
+    private Kernel kernel = Backend.onCpu() ? Kernel.PER_SAMPLE : Kernel.IM2ROW;
     private SampleConv sampleConv;
 
     /** Bytes of im2row matrix per chunk of samples; chosen by measurement (see chunkSamples). */

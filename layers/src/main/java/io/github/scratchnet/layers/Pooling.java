@@ -1,5 +1,6 @@
 package io.github.scratchnet.layers;
 
+import io.github.scratchnet.core.Backend;
 import io.github.scratchnet.core.Buffers;
 import io.github.scratchnet.core.ConvGeometry;
 import io.github.scratchnet.core.Im2Row;
@@ -29,7 +30,7 @@ public final class Pooling implements Layer {
 
     private final Kind kind;
     /** Max pooling through {@link MaxPool}: true on the CPU backend; false keeps the im2row form. */
-    private boolean direct = Nd4j.getBackend().getClass().getSimpleName().startsWith("Cpu");
+    private boolean direct = Backend.onCpu();
     private int[] argMaxIndex;
     private final int ph;
     private final int pw;
