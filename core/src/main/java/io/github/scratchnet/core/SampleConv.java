@@ -14,8 +14,9 @@ import org.nd4j.linalg.factory.Nd4j;
  * matrix small enough to stay in the core's cache, and multiplied straight into its slab of the
  * (N, FN, OH, OW) output: {@code out[n] = W2d · colT + b}. No im2row matrix of the whole batch, no
  * permute of the output. Backward does the same per sample:
- * {@code dW2dᵀ += colT · dout[n]ᵀ}, {@code db += dout[n] · 1}, {@code dcolT = W2dᵀ · dout[n]}, folded
- * back into dx[n]. Samples are spread over the worker threads, each with its own scratch and its
+ * {@code dW2dᵀ += colT · dout[n]ᵀ}, {@code db += dout[n] · 1}, and dx[n] as the transposed
+ * convolution of dout[n] (see {@link #backward}), or for other geometries
+ * {@code dcolT = W2dᵀ · dout[n]} folded back into dx[n]. Samples are spread over the worker threads, each with its own scratch and its
  * own dW/db accumulators (summed at the end), and each GEMM runs on its worker's thread.
  * <p>
  * The unfold is a list of runs (the elements of a column row that come from one input row), so
