@@ -123,14 +123,15 @@ public final class Convolution extends WeightedLayer {
         long fn = W.size(0);
         DataType type = W.dataType();
         dW = Buffers.reuse(dW, type, W.shape());
-        db = Buffers.reuse(db, type, fn).assign(0);
-        dbChunk = Buffers.reuse(dbChunk, type, fn);
         INDArray dW2d = dW.reshape('c', fn, colW.size(1));
         if (kernel == Kernel.PER_SAMPLE) {
+            db = Buffers.reuse(db, type, fn);
             INDArray target = inputGradient ? (dx = Buffers.reuse(dx, type, x.shape())) : null;
             sampleConv().backward(x, colW, Im2Row.contiguous(dout), dW2d, db, target);
             return target;
         }
+        db = Buffers.reuse(db, type, fn).assign(0);
+        dbChunk = Buffers.reuse(dbChunk, type, fn);
         dx = Buffers.reuse(dx, type, x.shape()).assign(0);
         int chunk = chunkSamples(g, n);
         for (int s0 = 0; s0 < n; s0 += chunk) {
