@@ -78,7 +78,7 @@ public final class Im2Row {
         if (s.dataType() == DataType.FLOAT) {
             FloatBuffer in = s.data().asNioFloat();
             FloatBuffer out = dst.data().asNioFloat();
-            forEachSample(samples, n -> {
+            Workers.forEach(samples, n -> {
                 int base = (first + n) * srcStride;
                 for (int i = 0, o = n * t; i < t; i++, o++) {
                     int j = table[i];
@@ -88,7 +88,7 @@ public final class Im2Row {
         } else {
             DoubleBuffer in = s.data().asNioDouble();
             DoubleBuffer out = dst.data().asNioDouble();
-            forEachSample(samples, n -> {
+            Workers.forEach(samples, n -> {
                 int base = (first + n) * srcStride;
                 for (int i = 0, o = n * t; i < t; i++, o++) {
                     int j = table[i];
@@ -119,7 +119,7 @@ public final class Im2Row {
         if (s.dataType() == DataType.FLOAT) {
             FloatBuffer in = s.data().asNioFloat();
             FloatBuffer out = dst.data().asNioFloat();
-            forEachSample(samples, n -> {
+            Workers.forEach(samples, n -> {
                 int base = (first + n) * dstStride;
                 for (int i = 0, o = n * t; i < t; i++, o++) {
                     int j = table[i];
@@ -131,7 +131,7 @@ public final class Im2Row {
         } else {
             DoubleBuffer in = s.data().asNioDouble();
             DoubleBuffer out = dst.data().asNioDouble();
-            forEachSample(samples, n -> {
+            Workers.forEach(samples, n -> {
                 int base = (first + n) * dstStride;
                 for (int i = 0, o = n * t; i < t; i++, o++) {
                     int j = table[i];
@@ -140,15 +140,6 @@ public final class Im2Row {
                     }
                 }
             });
-        }
-    }
-
-    /** Runs {@code body} for samples 0..samples-1, spread over the common pool's threads. */
-    private static void forEachSample(int samples, java.util.function.IntConsumer body) {
-        if (samples == 1) {
-            body.accept(0);
-        } else {
-            java.util.stream.IntStream.range(0, samples).parallel().forEach(body);
         }
     }
 

@@ -2,7 +2,6 @@ package io.github.scratchnet.core;
 
 import java.nio.DoubleBuffer;
 import java.nio.FloatBuffer;
-import java.util.stream.IntStream;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -56,7 +55,7 @@ public final class MaxPool {
         } else if (x.dataType() == DataType.FLOAT) {
             FloatBuffer in = x.data().asNioFloat();
             FloatBuffer o = out.data().asNioFloat();
-            IntStream.range(0, planes).parallel().forEach(pl -> {
+            Workers.forEach(planes, pl -> {
                 for (int oy = 0, r = pl * outPlane; oy < g.oh; oy++) {
                     for (int ox = 0; ox < g.ow; ox++, r++) {
                         int best = window(g, pl * inPlane, oy, ox, (i) -> in.get(i));
@@ -68,7 +67,7 @@ public final class MaxPool {
         } else {
             DoubleBuffer in = x.data().asNioDouble();
             DoubleBuffer o = out.data().asNioDouble();
-            IntStream.range(0, planes).parallel().forEach(pl -> {
+            Workers.forEach(planes, pl -> {
                 for (int oy = 0, r = pl * outPlane; oy < g.oh; oy++) {
                     for (int ox = 0; ox < g.ow; ox++, r++) {
                         int best = window(g, pl * inPlane, oy, ox, in::get);
@@ -89,7 +88,7 @@ public final class MaxPool {
         if (dx.dataType() == DataType.FLOAT) {
             FloatBuffer d = dout.data().asNioFloat();
             FloatBuffer o = dx.data().asNioFloat();
-            IntStream.range(0, planes).parallel().forEach(pl -> {
+            Workers.forEach(planes, pl -> {
                 for (int r = pl * outPlane, end = r + outPlane; r < end; r++) {
                     int j = argMax[r];
                     if (j >= 0) {
@@ -100,7 +99,7 @@ public final class MaxPool {
         } else {
             DoubleBuffer d = dout.data().asNioDouble();
             DoubleBuffer o = dx.data().asNioDouble();
-            IntStream.range(0, planes).parallel().forEach(pl -> {
+            Workers.forEach(planes, pl -> {
                 for (int r = pl * outPlane, end = r + outPlane; r < end; r++) {
                     int j = argMax[r];
                     if (j >= 0) {

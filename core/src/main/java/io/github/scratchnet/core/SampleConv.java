@@ -1,6 +1,5 @@
 package io.github.scratchnet.core;
 
-import java.nio.ByteBuffer;
 import java.nio.DoubleBuffer;
 import java.nio.FloatBuffer;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -146,16 +145,16 @@ public final class SampleConv {
 
     /** flipped (C, FN*FH*FW) [c, (f*FH + ky)*FW + kx] = W [f, c, FH-1-ky, FW-1-kx]. */
     private void flipFilters(INDArray w2d) {
-        int size = type == DataType.FLOAT ? Float.BYTES : Double.BYTES;
-        ByteBuffer in = w2d.data().asNio();
-        ByteBuffer out = flipped.data().asNio();
+        long size = w2d.data().getElementSize();
+        long in = RawMemory.span(w2d, 0, w2d.length());
+        long out = RawMemory.span(flipped, 0, flipped.length());
         int area = g.fh * g.fw;
         for (int f = 0; f < fn; f++) {
             for (int c = 0; c < g.c; c++) {
                 for (int i = 0; i < area; i++) {
-                    int from = ((f * g.c + c) * area + area - 1 - i) * size;
-                    int to = ((c * fn + f) * area + i) * size;
-                    out.put(to, in, from, size);
+                    long from = (long) (f * g.c + c) * area + area - 1 - i;
+                    long to = (long) (c * fn + f) * area + i;
+                    RawMemory.copy(in + from * size, out + to * size, size);
                 }
             }
         }
@@ -178,30 +177,18 @@ public final class SampleConv {
 
     /** colT (K, P) = sample s of x, unfolded. Padding entries were zeroed when colT was made. */
     private void unfold(INDArray x, int s, INDArray colT) {
-        int size = type == DataType.FLOAT ? Float.BYTES : Double.BYTES;
-        int base = s * g.sampleSize();
-        int stride = g.stride;
-        if (stride == 1) {
-            // runs(g) stays inside one sample and one colT: both spans are checked here
-            long in = RawMemory.span(x, base, g.sampleSize());
-            long out = RawMemory.span(colT, 0, (long) k * p);
-            for (int r = 0; r < runs.length; r += 3) {
-                RawMemory.copy(in + (long) runs[r + 1] * size, out + (long) runs[r] * size, (long) runs[r + 2] * size);
-            }
-            return;
-        }
-        ByteBuffer in = x.data().asNio();
-        ByteBuffer out = colT.data().asNio();
-        if (size == Float.BYTES) {
-            for (int r = 0; r < runs.length; r += 3) {
-                for (int i = 0, d = runs[r] * 4, j = (base + runs[r + 1]) * 4; i < runs[r + 2]; i++, d += 4, j += 4 * stride) {
-                    out.putInt(d, in.getInt(j));
-                }
-            }
-        } else {
-            for (int r = 0; r < runs.length; r += 3) {
-                for (int i = 0, d = runs[r] * 8, j = (base + runs[r + 1]) * 8; i < runs[r + 2]; i++, d += 8, j += 8 * stride) {
-                    out.putLong(d, in.getLong(j));
+        long size = x.data().getElementSize();
+        // runs(g) stays inside one sample and one colT: both spans are checked here
+        long in = RawMemory.span(x, (long) s * g.sampleSize(), g.sampleSize());
+        long out = RawMemory.span(colT, 0, (long) k * p);
+        for (int r = 0; r < runs.length; r += 3) {
+            long from = in + runs[r + 1] * size;
+            long to = out + runs[r] * size;
+            if (g.stride == 1) {
+                RawMemory.copy(from, to, runs[r + 2] * size);       // the run is contiguous in x too
+            } else {
+                for (int i = 0; i < runs[r + 2]; i++) {
+                    RawMemory.copy(from + i * g.stride * size, to + i * size, size);
                 }
             }
         }

@@ -33,4 +33,13 @@ public final class Workers {
         }
         IntStream.range(0, t).parallel().forEach(w -> share.run(w, w * n / t, (w + 1) * n / t));
     }
+
+    /** Runs {@code body} for items 0..n-1, each worker taking a contiguous share. */
+    public static void forEach(int n, java.util.function.IntConsumer body) {
+        forEachShare(n, (worker, from, to) -> {
+            for (int i = from; i < to; i++) {
+                body.accept(i);
+            }
+        });
+    }
 }
