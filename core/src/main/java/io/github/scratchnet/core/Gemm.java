@@ -4,16 +4,21 @@ import org.bytedeco.javacpp.DoublePointer;
 import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.javacpp.Loader;
 import org.bytedeco.javacpp.Pointer;
+import org.bytedeco.dnnl.global.dnnl;
 import org.bytedeco.openblas.global.openblas_nolapack;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * Row-major GEMM straight on the buffers of plain C-ordered arrays, at element offsets:
- * {@code C[m x n] = op(A) op(B) + beta C}. One call is one BLAS call, without the per-op work of
- * {@code Nd4j.gemm} (shape checks, view handling), so the convolution kernels can multiply one
- * sample at a time from several threads. This BLAS instance runs each call on the calling thread:
- * the kernels parallelise over samples themselves.
+ * {@code C[m x n] = op(A) op(B) + beta C}. One call is one library call, without the per-op work
+ * of {@code Nd4j.gemm} (shape checks, view handling), so the convolution kernels can multiply one
+ * sample at a time from several threads, each call running on its caller's thread.
+ * <p>
+ * FLOAT goes to oneDNN's {@code dnnl_sgemm} where that library loads, DOUBLE (and FLOAT where
+ * oneDNN does not load) to OpenBLAS. On the per-sample shapes of the convolutions (16 to 64 output
+ * rows) oneDNN measured 1.3-2.8x faster than OpenBLAS 0.3.19 on one AVX2 core: OpenBLAS repacks
+ * the large operand on every call, oneDNN's JIT kernels copy far less (see the README).
  */
 public final class Gemm {
     static {
@@ -21,7 +26,15 @@ public final class Gemm {
         openblas_nolapack.blas_set_num_threads(1);
     }
 
+    /** Whether FLOAT GEMMs go to oneDNN. */
+    private static final boolean ONEDNN = OneDnn.load();
+
     private Gemm() {
+    }
+
+    /** The library FLOAT GEMMs go to: "oneDNN" or "OpenBLAS". */
+    public static String floatLibrary() {
+        return ONEDNN ? "oneDNN" : "OpenBLAS";
     }
 
     /**
@@ -35,6 +48,26 @@ public final class Gemm {
         }
     }
 
+    /**
+     * Runs {@code work} with this thread's GEMMs on this thread alone. oneDNN runs a GEMM on as
+     * many OpenMP threads as the calling thread's OpenMP setting allows, so a kernel whose
+     * workers each call GEMMs sets that to one for the share's duration, then puts it back
+     * (ND4J's own ops on the caller's thread keep theirs).
+     */
+    public static void onThisThread(Runnable work) {
+        int before = ONEDNN ? OneDnn.maxThreads() : 1;
+        if (before != 1) {
+            OneDnn.setThreads(1);
+        }
+        try {
+            work.run();
+        } finally {
+            if (before != 1) {
+                OneDnn.setThreads(before);
+            }
+        }
+    }
+
     /** {@code C = op(A) · op(B) + beta·C}, all of one type (FLOAT or DOUBLE); C is m x n. */
     public static void gemm(boolean transA, boolean transB, int m, int n, int k,
                             INDArray a, long aOffset, int lda, INDArray b, long bOffset, int ldb,
@@ -45,7 +78,13 @@ public final class Gemm {
         }
         int ta = transA ? openblas_nolapack.CblasTrans : openblas_nolapack.CblasNoTrans;
         int tb = transB ? openblas_nolapack.CblasTrans : openblas_nolapack.CblasNoTrans;
-        if (type == DataType.FLOAT) {
+        if (type == DataType.FLOAT && ONEDNN) {
+            int status = dnnl.dnnl_sgemm((byte) (transA ? 'T' : 'N'), (byte) (transB ? 'T' : 'N'), m, n, k, 1f,
+                    floats(a, aOffset), lda, floats(b, bOffset), ldb, (float) beta, floats(c, cOffset), ldc);
+            if (status != dnnl.dnnl_success) {
+                throw new IllegalStateException("dnnl_sgemm failed with status " + status + " for m=" + m + " n=" + n + " k=" + k);
+            }
+        } else if (type == DataType.FLOAT) {
             openblas_nolapack.cblas_sgemm(openblas_nolapack.CblasRowMajor, ta, tb, m, n, k, 1f,
                     floats(a, aOffset), lda, floats(b, bOffset), ldb, (float) beta, floats(c, cOffset), ldc);
         } else if (type == DataType.DOUBLE) {
@@ -70,5 +109,38 @@ public final class Gemm {
                     + Shapes.str(x.shape()) + " order " + x.ordering() + " offset " + x.offset());
         }
         return x.data().addressPointer();
+    }
+
+    /**
+     * oneDNN and the OpenMP runtime it threads with. Loaded after ND4J (whose OpenMP runtime
+     * oneDNN then shares, by its soname); if either is missing, FLOAT GEMMs stay on OpenBLAS.
+     */
+    private static final class OneDnn {
+        private static com.sun.jna.Function setThreads;
+        private static com.sun.jna.Function maxThreads;
+
+        static boolean load() {
+            if (Boolean.getBoolean("scratchnet.openblasOnly")) {
+                return false;
+            }
+            try {
+                Loader.load(dnnl.class);
+                com.sun.jna.NativeLibrary omp = com.sun.jna.NativeLibrary.getInstance("libgomp.so.1");
+                setThreads = omp.getFunction("omp_set_num_threads");
+                maxThreads = omp.getFunction("omp_get_max_threads");
+                maxThreads();
+                return true;
+            } catch (LinkageError | RuntimeException e) {
+                return false;
+            }
+        }
+
+        static int maxThreads() {
+            return maxThreads.invokeInt(new Object[0]);
+        }
+
+        static void setThreads(int n) {
+            setThreads.invoke(new Object[] {n});
+        }
     }
 }

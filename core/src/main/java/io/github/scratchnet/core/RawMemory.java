@@ -35,6 +35,15 @@ final class RawMemory {
         UNSAFE.copyMemory(from, to, bytes);
     }
 
+    /** Sets one element of {@code size} bytes (4 or 8) to zero, which is 0.0 in float and double too. */
+    static void clear(long at, long size) {
+        if (size == 4) {
+            UNSAFE.putInt(at, 0);
+        } else {
+            UNSAFE.putLong(at, 0L);
+        }
+    }
+
     private static Unsafe unsafe() {
         try {
             Field f = Unsafe.class.getDeclaredField("theUnsafe");

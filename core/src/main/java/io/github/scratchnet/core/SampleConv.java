@@ -32,6 +32,15 @@ public final class SampleConv {
     private final int p;
     /** Triples (index in colT, index in the input sample, length) of the unfold; the input steps by the stride. */
     private final int[] runs;
+    /**
+     * The copies the unfold makes (triples like runs) and the colT entries it then zeroes. For
+     * stride 1 with OW == W, a colT row is the input plane shifted by (ky-pad)*W + kx-pad, so it
+     * is one copy; the |kx-pad| entries per output row that this pulls from the neighbouring
+     * input row are padding, zeroed after the copy. That is 144 copies per sample for conv2
+     * instead of ~3,900 runs, which measured ~2x faster. Other geometries copy the runs.
+     */
+    private final int[] copies;
+    private final int[] wrapped;
     private final Worker[] workers;
     /** (P,) of ones, for the bias and its gradient as GEMMs. */
     private final INDArray ones;
@@ -57,6 +66,16 @@ public final class SampleConv {
         this.k = g.rowLength();
         this.p = g.rowsPerSample();
         this.runs = runs(g);
+        if (g.stride == 1 && g.ow == g.w) {
+            IntList copyList = new IntList();
+            IntList wrappedList = new IntList();
+            shiftedCopies(g, copyList, wrappedList);
+            this.copies = copyList.toArray();
+            this.wrapped = wrappedList.toArray();
+        } else {
+            this.copies = runs;
+            this.wrapped = new int[0];
+        }
         this.ones = Nd4j.ones(type, p);
         this.workers = new Worker[Workers.count()];
         for (int i = 0; i < workers.length; i++) {
@@ -163,11 +182,11 @@ public final class SampleConv {
     /** Runs body(worker index, sample) for samples 0..n-1, each worker taking a contiguous share. */
     private void forEachWorker(int n, SampleBody body) {
         Gemm.singleThreaded();
-        Workers.forEachShare(n, (w, from, to) -> {
+        Workers.forEachShare(n, (w, from, to) -> Gemm.onThisThread(() -> {
             for (int s = from; s < to; s++) {
                 body.run(w, s);
             }
-        });
+        }));
     }
 
     @FunctionalInterface
@@ -181,16 +200,19 @@ public final class SampleConv {
         // runs(g) stays inside one sample and one colT: both spans are checked here
         long in = RawMemory.span(x, (long) s * g.sampleSize(), g.sampleSize());
         long out = RawMemory.span(colT, 0, (long) k * p);
-        for (int r = 0; r < runs.length; r += 3) {
-            long from = in + runs[r + 1] * size;
-            long to = out + runs[r] * size;
+        for (int r = 0; r < copies.length; r += 3) {
+            long from = in + copies[r + 1] * size;
+            long to = out + copies[r] * size;
             if (g.stride == 1) {
-                RawMemory.copy(from, to, runs[r + 2] * size);       // the run is contiguous in x too
+                RawMemory.copy(from, to, copies[r + 2] * size);       // the run is contiguous in x too
             } else {
-                for (int i = 0; i < runs[r + 2]; i++) {
+                for (int i = 0; i < copies[r + 2]; i++) {
                     RawMemory.copy(from + i * g.stride * size, to + i * size, size);
                 }
             }
+        }
+        for (int i : wrapped) {
+            RawMemory.clear(out + i * size, size);
         }
     }
 
@@ -253,11 +275,48 @@ public final class SampleConv {
         return list.toArray();
     }
 
+    /**
+     * The unfold for stride 1 and OW == W (see {@link #copies}): one copy per colT row (c, ky, kx),
+     * of the output rows whose input row exists, clipped to the input plane, and the entries whose
+     * input column lies outside the image (pulled from a neighbouring row by the copy).
+     */
+    static void shiftedCopies(ConvGeometry g, IntList copies, IntList wrapped) {
+        int p = g.rowsPerSample();
+        int plane = g.h * g.w;
+        for (int c = 0; c < g.c; c++) {
+            for (int ky = 0; ky < g.fh; ky++) {
+                for (int kx = 0; kx < g.fw; kx++) {
+                    int row = (c * g.fh + ky) * g.fw + kx;
+                    int dy = ky - g.pad;
+                    int dx = kx - g.pad;
+                    int oy0 = Math.max(0, -dy);
+                    int oy1 = Math.min(g.oh, g.h - dy);
+                    if (oy1 <= oy0) {
+                        continue;
+                    }
+                    int shift = dy * g.w + dx;                    // input index - colT column, within the plane
+                    int j0 = Math.max(oy0 * g.ow, -shift);
+                    int j1 = Math.min(oy1 * g.ow, plane - shift);
+                    copies.add(row * p + j0);
+                    copies.add(c * plane + j0 + shift);
+                    copies.add(j1 - j0);
+                    for (int oy = oy0; oy < oy1; oy++) {
+                        for (int ox = 0; ox < g.ow; ox++) {
+                            if (ox + dx < 0 || ox + dx >= g.w) {
+                                wrapped.add(row * p + oy * g.ow + ox);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     private static int ceilDiv(int a, int b) {
         return -Math.floorDiv(-a, b);
     }
 
-    private static final class IntList {
+    static final class IntList {
         private int[] a = new int[64];
         private int n;
 

@@ -28,6 +28,11 @@ class ConvolutionFastPathTest {
         {2, 2, 7, 5, 3, 3, 2, 1, 2},
         {7, 3, 6, 8, 4, 5, 3, 1, 0},
         {1, 1, 4, 4, 1, 1, 1, 1, 0},
+        // geometries with OW == W (the shifted-copy unfold), some with taller or shorter outputs
+        {2, 3, 6, 9, 2, 1, 3, 1, 1},
+        {2, 2, 5, 7, 3, 5, 5, 1, 2},
+        {3, 2, 4, 6, 2, 3, 1, 1, 0},
+        {2, 2, 4, 4, 2, 7, 7, 1, 3},
     };
 
     @Test
