@@ -3,6 +3,7 @@ package io.github.scratchnet.cli;
 import io.github.scratchnet.core.AtomicFiles;
 import io.github.scratchnet.core.Backend;
 import io.github.scratchnet.core.DType;
+import io.github.scratchnet.core.Gemm;
 import io.github.scratchnet.core.Shapes;
 import io.github.scratchnet.layers.Affine;
 import io.github.scratchnet.layers.Convolution;
@@ -133,11 +134,18 @@ final class Bench implements Callable<Integer> {
         result.put("layers", table);
 
         // The GEMMs of one training step, alone, on the same shapes and transposes as the layers use.
+        // Timed with each GEMM library at hand; the faster is the bound.
         double[] gemm = gemmOnly(net, batchSize, perLayerSteps);
-        result.put("gemm_gflop_per_step", gemm[1] / 1e9);
-        result.put("gemm_only_step_ms", gemm[0]);
-        result.put("gemm_gflops", gemm[1] / 1e9 / (gemm[0] / 1000));
-        result.put("step_vs_gemm_only", stepMs / gemm[0]);
+        double bound = Double.isNaN(gemm[1]) ? gemm[0] : Math.min(gemm[0], gemm[1]);
+        result.put("gemm_gflop_per_step", gemm[2] / 1e9);
+        result.put("gemm_only_step_ms", bound);
+        result.put("gemm_only_library", bound == gemm[0] ? "OpenBLAS" : "oneDNN");
+        result.put("gemm_only_openblas_ms", gemm[0]);
+        if (!Double.isNaN(gemm[1])) {
+            result.put("gemm_only_onednn_ms", gemm[1]);
+        }
+        result.put("gemm_gflops", gemm[2] / 1e9 / (bound / 1000));
+        result.put("step_vs_gemm_only", stepMs / bound);
 
         // Inference on the test set (or random images).
         Dataset test = data != null ? Common.mnist(common, false) : null;
@@ -170,7 +178,10 @@ final class Bench implements Callable<Integer> {
         return null;
     }
 
-    /** {ms per step of the GEMMs alone, FLOP per step}. */
+    /**
+     * {ms per step of the GEMMs alone through OpenBLAS, the same through oneDNN (NaN where FLOAT
+     * GEMMs do not go there), FLOP per step}, each the median of reps, the two alternating.
+     */
     private double[] gemmOnly(Sequential net, int n, int reps) {
         List<INDArray[]> calls = new ArrayList<>();   // {a, b, c, transA, transB}
         List<boolean[]> flags = new ArrayList<>();
@@ -209,27 +220,51 @@ final class Bench implements Callable<Integer> {
             flop += 3 * 2.0 * m * k * f;
             shape = out;
         }
-        // Whole-batch GEMMs on all cores: the BLAS runs multi-threaded here, as fast as it goes on
-        // these shapes (the layers call it single-threaded from their own worker threads).
+        // Whole-batch GEMMs on all cores: each library runs multi-threaded here, as fast as it goes
+        // on these shapes (the layers call them single-threaded from their own worker threads).
         var blas = Nd4j.factory().blas();
         int before = blas.getMaxThreads();
         blas.setMaxThreads(threads());
-        try {
+        boolean onednn = dtype.nd4j() == org.nd4j.linalg.api.buffer.DataType.FLOAT && Gemm.floatLibrary().equals("oneDNN");
+        Runnable viaOpenBlas = () -> {
             for (int i = 0; i < calls.size(); i++) {
                 Nd4j.gemm(calls.get(i)[0], calls.get(i)[1], calls.get(i)[2], flags.get(i)[0], flags.get(i)[1], 1.0, 0.0);
             }
-            double[] times = new double[reps];
-            for (int r = 0; r < reps; r++) {
-                long start = System.nanoTime();
-                for (int i = 0; i < calls.size(); i++) {
-                    Nd4j.gemm(calls.get(i)[0], calls.get(i)[1], calls.get(i)[2], flags.get(i)[0], flags.get(i)[1], 1.0, 0.0);
-                }
-                times[r] = (System.nanoTime() - start) / 1e6;
+        };
+        Runnable viaOneDnn = () -> Gemm.withThreads(threads(), () -> {
+            for (int i = 0; i < calls.size(); i++) {
+                INDArray a = calls.get(i)[0];
+                INDArray b = calls.get(i)[1];
+                INDArray c = calls.get(i)[2];
+                boolean ta = flags.get(i)[0];
+                int m = (int) c.size(0);
+                int nn = (int) c.size(1);
+                int k = (int) (ta ? a.size(0) : a.size(1));
+                Gemm.gemm(ta, flags.get(i)[1], m, nn, k, a, 0, (int) a.size(1), b, 0, (int) b.size(1), 0.0, c, 0, nn);
             }
-            return new double[] {median(times), flop};
+        });
+        try {
+            viaOpenBlas.run();
+            if (onednn) {
+                viaOneDnn.run();
+            }
+            double[] openblas = new double[reps];
+            double[] onednnTimes = new double[reps];
+            for (int r = 0; r < reps; r++) {
+                openblas[r] = millis(viaOpenBlas);
+                onednnTimes[r] = onednn ? millis(viaOneDnn) : Double.NaN;
+            }
+            return new double[] {median(openblas), onednn ? median(onednnTimes) : Double.NaN, flop};
         } finally {
             blas.setMaxThreads(before);
+            Gemm.singleThreaded();
         }
+    }
+
+    private static double millis(Runnable r) {
+        long start = System.nanoTime();
+        r.run();
+        return (System.nanoTime() - start) / 1e6;
     }
 
     private int threads() {
@@ -263,8 +298,12 @@ final class Bench implements Callable<Integer> {
                 r.get("dtype"), r.get("batch_size"), r.get("threads"), r.get("nd4j_native"), r.get("data"));
         System.out.printf(Locale.ROOT, "training:  %.1f ms/step, %.0f images/s%n", r.get("train_step_ms"),
                 r.get("train_images_per_s"));
-        System.out.printf(Locale.ROOT, "GEMMs alone: %.2f GFLOP/step in %.1f ms (%.0f GFLOP/s): the step takes %.2fx that%n",
-                r.get("gemm_gflop_per_step"), r.get("gemm_only_step_ms"), r.get("gemm_gflops"), r.get("step_vs_gemm_only"));
+        System.out.printf(Locale.ROOT, "GEMMs alone: %.2f GFLOP/step in %.1f ms (%.0f GFLOP/s, %s%s): the step takes %.2fx that%n",
+                r.get("gemm_gflop_per_step"), r.get("gemm_only_step_ms"), r.get("gemm_gflops"), r.get("gemm_only_library"),
+                r.containsKey("gemm_only_onednn_ms")
+                        ? String.format(Locale.ROOT, "; OpenBLAS %.1f ms, oneDNN %.1f ms", r.get("gemm_only_openblas_ms"), r.get("gemm_only_onednn_ms"))
+                        : "",
+                r.get("step_vs_gemm_only"));
         System.out.printf(Locale.ROOT, "inference: %.0f images/s (batch 100), %.0f images/s (batch 1000)%n",
                 r.get("inference_images_per_s_batch100"), r.get("inference_images_per_s_batch1000"));
         System.out.printf(Locale.ROOT, "peak RSS:  %.0f MB after the training steps, %.0f MB in all (the GEMM bound and batch-1000 inference use more)%n",

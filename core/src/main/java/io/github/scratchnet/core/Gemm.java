@@ -55,14 +55,19 @@ public final class Gemm {
      * (ND4J's own ops on the caller's thread keep theirs).
      */
     public static void onThisThread(Runnable work) {
-        int before = ONEDNN ? OneDnn.maxThreads() : 1;
-        if (before != 1) {
-            OneDnn.setThreads(1);
+        withThreads(1, work);
+    }
+
+    /** Runs {@code work} with each FLOAT GEMM it calls on this thread spread over {@code threads} threads. */
+    public static void withThreads(int threads, Runnable work) {
+        int before = ONEDNN ? OneDnn.maxThreads() : threads;
+        if (before != threads) {
+            OneDnn.setThreads(threads);
         }
         try {
             work.run();
         } finally {
-            if (before != 1) {
+            if (before != threads) {
                 OneDnn.setThreads(before);
             }
         }
