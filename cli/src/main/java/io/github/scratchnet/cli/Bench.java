@@ -72,6 +72,7 @@ final class Bench implements Callable<Integer> {
         result.put("dtype", dtype.name().toLowerCase(Locale.ROOT));
         result.put("batch_size", batchSize);
         result.put("threads", threads());
+        result.put("kernel_workers", io.github.scratchnet.core.Workers.count());
         result.put("nd4j_native", Backend.configure().isEmpty() ? "generic" : Backend.configure().substring(1));
 
         Dataset data = mnistOrRandom();

@@ -37,7 +37,7 @@ final class Common {
                 if (threads < 1) {
                     throw new IllegalArgumentException("--threads must be at least 1, got " + threads);
                 }
-                System.setProperty("java.util.concurrent.ForkJoinPool.common.parallelism", Integer.toString(threads - 1));   // 0: the caller alone
+                io.github.scratchnet.core.Workers.setThreads(threads);
                 Nd4j.getEnvironment().setMaxMasterThreads(threads);
                 Nd4j.getEnvironment().setMaxThreads(threads);
             }

@@ -54,7 +54,8 @@ public final class SampleConv {
     private final int[] fill;
     /** Elements of the padded planes (C, H + 2*pad, OW), or 0. */
     private final int paddedSize;
-    private final Worker[] workers;
+    /** One per worker thread, grown if the worker count grows after construction. */
+    private Worker[] workers;
     /** (P,) of ones, for the bias and its gradient as GEMMs. */
     private final INDArray ones;
     /** The convolution giving dx, and its filters (see backward); made on first use. */
@@ -168,8 +169,10 @@ public final class SampleConv {
         int n = (int) x.size(0);
         int outSample = fn * p;
         boolean transposed = dx != null && transposed() != null;
+        ensureWorkers();
         if (transposed) {
             flipFilters(w2d);
+            this.transposed.ensureWorkers();
         }
         for (Worker wk : workers) {
             wk.dW = Buffers.reuse(wk.dW, type, k, fn).assign(0);
@@ -234,11 +237,24 @@ public final class SampleConv {
     /** Runs body(worker index, sample) for samples 0..n-1, each worker taking a contiguous share. */
     private void forEachWorker(int n, SampleBody body) {
         Gemm.singleThreaded();
+        ensureWorkers();
         Workers.forEachShare(n, (w, from, to) -> Gemm.onThisThread(() -> {
             for (int s = from; s < to; s++) {
                 body.run(w, s);
             }
         }));
+    }
+
+    /** Makes a Worker for each worker thread {@link Workers#count()} now allows. */
+    private void ensureWorkers() {
+        int count = Workers.count();
+        if (workers.length < count) {
+            Worker[] more = java.util.Arrays.copyOf(workers, count);
+            for (int i = workers.length; i < count; i++) {
+                more[i] = new Worker();
+            }
+            workers = more;
+        }
     }
 
     @FunctionalInterface
