@@ -27,29 +27,15 @@ public final class MaxPool {
             // real data). Ties go to the first maximum in
             // window order, as everywhere; a NaN makes the maximum NaN (its gradient then goes to
             // the window's first pair).
-            FloatBuffer in = x.data().asNioFloat();
-            FloatBuffer o = out.data().asNioFloat();
-            int w = g.w;
+            long in = RawMemory.span(x, 0, (long) planes * inPlane);
+            long o = RawMemory.span(out, 0, (long) planes * outPlane);
             Workers.forEachShare(planes, (worker, first, end) -> {
                 float[] p = new float[inPlane];
                 float[] maxima = new float[outPlane];
                 for (int pl = first; pl < end; pl++) {
-                    in.get(pl * inPlane, p);
-                    for (int oy = 0, r = 0; oy < g.oh; oy++) {
-                        for (int ox = 0, c = 2 * oy * w; ox < g.ow; ox++, r++, c += 2) {
-                            float a = p[c];
-                            float b = p[c + 1];
-                            float d = p[c + w];
-                            float e = p[c + w + 1];
-                            int top = b > a ? c + 1 : c;
-                            int bottom = e > d ? c + w + 1 : c + w;
-                            float m1 = Math.max(a, b);
-                            float m2 = Math.max(d, e);
-                            argMax[pl * outPlane + r] = pl * inPlane + (m2 > m1 ? bottom : top);
-                            maxima[r] = Math.max(m1, m2);
-                        }
-                    }
-                    o.put(pl * outPlane, maxima);
+                    RawMemory.copyToHeap(in + (long) pl * inPlane * Float.BYTES, p, inPlane);
+                    pool2x2(p, g, maxima, argMax, pl * outPlane, pl * inPlane);
+                    RawMemory.copyFromHeap(maxima, o + (long) pl * outPlane * Float.BYTES, outPlane);
                 }
             });
         } else if (x.dataType() == DataType.FLOAT) {
@@ -79,24 +65,56 @@ public final class MaxPool {
         }
     }
 
+    /**
+     * One plane of the 2x2, stride 2 pooling: maxima[r] and argMax[argBase + r] (as an index in x,
+     * offset by inBase) for each window r of the plane p.
+     */
+    private static void pool2x2(float[] p, ConvGeometry g, float[] maxima, int[] argMax, int argBase, int inBase) {
+        int w = g.w;
+        for (int oy = 0, r = 0; oy < g.oh; oy++) {
+            for (int ox = 0, c = 2 * oy * w; ox < g.ow; ox++, r++, c += 2) {
+                float a = p[c];
+                float b = p[c + 1];
+                float d = p[c + w];
+                float e = p[c + w + 1];
+                int top = b > a ? c + 1 : c;
+                int bottom = e > d ? c + w + 1 : c + w;
+                float m1 = Math.max(a, b);
+                float m2 = Math.max(d, e);
+                argMax[argBase + r] = inBase + (m2 > m1 ? bottom : top);
+                maxima[r] = Math.max(m1, m2);
+            }
+        }
+    }
+
     /** dx (N, C, H, W) = 0, plus each dout element added at its window's argMax. */
     public static void backward(INDArray dout, int[] argMax, ConvGeometry g, INDArray dx) {
         int planes = Math.toIntExact(dx.length() / ((long) g.h * g.w));
         int outPlane = g.oh * g.ow;
-        dx.assign(0);
         // A plane's windows point into that plane only, so planes write disjoint parts of dx.
         if (dx.dataType() == DataType.FLOAT) {
-            FloatBuffer d = dout.data().asNioFloat();
-            FloatBuffer o = dx.data().asNioFloat();
-            Workers.forEach(planes, pl -> {
-                for (int r = pl * outPlane, end = r + outPlane; r < end; r++) {
-                    int j = argMax[r];
-                    if (j >= 0) {
-                        o.put(j, o.get(j) + d.get(r));
+            // each plane of dx built in a heap array (zeros, then the scatter) and copied out whole
+            int inPlane = g.h * g.w;
+            long d = RawMemory.span(dout, 0, (long) planes * outPlane);
+            long o = RawMemory.span(dx, 0, (long) planes * inPlane);
+            Workers.forEachShare(planes, (worker, first, end) -> {
+                float[] grads = new float[outPlane];
+                float[] plane = new float[inPlane];
+                for (int pl = first; pl < end; pl++) {
+                    RawMemory.copyToHeap(d + (long) pl * outPlane * Float.BYTES, grads, outPlane);
+                    java.util.Arrays.fill(plane, 0f);
+                    int base = pl * inPlane;
+                    for (int r = 0, a = pl * outPlane; r < outPlane; r++, a++) {
+                        int j = argMax[a];
+                        if (j >= 0) {
+                            plane[j - base] += grads[r];
+                        }
                     }
+                    RawMemory.copyFromHeap(plane, o + (long) base * Float.BYTES, inPlane);
                 }
             });
         } else {
+            dx.assign(0);
             DoubleBuffer d = dout.data().asNioDouble();
             DoubleBuffer o = dx.data().asNioDouble();
             Workers.forEach(planes, pl -> {

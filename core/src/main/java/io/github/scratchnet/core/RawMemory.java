@@ -35,6 +35,16 @@ final class RawMemory {
         UNSAFE.copyMemory(from, to, bytes);
     }
 
+    /** Copies {@code count} floats from the address into {@code to}, from its start. */
+    static void copyToHeap(long from, float[] to, int count) {
+        UNSAFE.copyMemory(null, from, to, Unsafe.ARRAY_FLOAT_BASE_OFFSET, (long) count * Float.BYTES);
+    }
+
+    /** Copies the first {@code count} floats of {@code from} to the address. */
+    static void copyFromHeap(float[] from, long to, int count) {
+        UNSAFE.copyMemory(from, Unsafe.ARRAY_FLOAT_BASE_OFFSET, null, to, (long) count * Float.BYTES);
+    }
+
     /** Sets one element of {@code size} bytes (4 or 8) to zero, which is 0.0 in float and double too. */
     static void clear(long at, long size) {
         if (size == 4) {
