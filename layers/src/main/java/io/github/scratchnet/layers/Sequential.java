@@ -110,9 +110,13 @@ public class Sequential {
     public int[] classify(INDArray x, int batchSize) {
         long n = x.size(0);
         int[] out = new int[Math.toIntExact(n)];
+        INDArray batch = null;
         for (long from = 0; from < n; from += batchSize) {
             long to = Math.min(n, from + batchSize);
-            INDArray scores = predict(x.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(from, to)), false);
+            // copied into one reused dense buffer: the layers would otherwise copy each view into fresh memory
+            INDArray view = x.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(from, to));
+            batch = io.github.scratchnet.core.Buffers.reuse(batch, view.dataType(), view.shape()).assign(view);
+            INDArray scores = predict(batch, false);
             long[] arg = Nd4j.argMax(scores, 1).toLongVector();
             for (int i = 0; i < arg.length; i++) {
                 out[(int) from + i] = (int) arg[i];
