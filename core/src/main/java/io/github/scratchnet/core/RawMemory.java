@@ -45,6 +45,16 @@ final class RawMemory {
         UNSAFE.copyMemory(from, Unsafe.ARRAY_FLOAT_BASE_OFFSET, null, to, (long) count * Float.BYTES);
     }
 
+    /** Copies {@code count} doubles from the address into {@code to}, from its start. */
+    static void copyToHeap(long from, double[] to, int count) {
+        UNSAFE.copyMemory(null, from, to, Unsafe.ARRAY_DOUBLE_BASE_OFFSET, (long) count * Double.BYTES);
+    }
+
+    /** Copies the first {@code count} doubles of {@code from} to the address. */
+    static void copyFromHeap(double[] from, long to, int count) {
+        UNSAFE.copyMemory(from, Unsafe.ARRAY_DOUBLE_BASE_OFFSET, null, to, (long) count * Double.BYTES);
+    }
+
     /** Sets one element of {@code size} bytes (4 or 8) to zero, which is 0.0 in float and double too. */
     static void clear(long at, long size) {
         if (size == 4) {

@@ -39,6 +39,10 @@ public final class Convolution extends WeightedLayer {
 
     private Kernel kernel = Backend.onCpu() ? Kernel.PER_SAMPLE : Kernel.IM2ROW;
     private SampleConv sampleConv;
+    /** Whether a ReLU follows in a Sequential, which the PER_SAMPLE kernel then applies itself (see Relu). */
+    private boolean reluFollows;
+    /** Whether the last forward applied it. */
+    private boolean reluApplied;
 
     /** Bytes of im2row matrix per chunk of samples; chosen by measurement (see chunkSamples). */
     static final long CHUNK_BYTES = Long.getLong("scratchnet.conv.chunkBytes", 4L << 20);
@@ -88,8 +92,10 @@ public final class Convolution extends WeightedLayer {
         long fn = W.size(0);
         ConvGeometry g = geometry;
         out = Buffers.reuse(out, W.dataType(), n, fn, g.oh, g.ow);
+        reluApplied = false;
         if (kernel == Kernel.PER_SAMPLE) {
-            sampleConv().forward(this.x, colW, b, out);
+            reluApplied = reluFollows;
+            sampleConv().forward(this.x, colW, b, out, reluApplied);
             return out;
         }
         int chunk = chunkSamples(g, n);
@@ -127,7 +133,7 @@ public final class Convolution extends WeightedLayer {
         if (kernel == Kernel.PER_SAMPLE) {
             db = Buffers.reuse(db, type, fn);
             INDArray target = inputGradient ? (dx = Buffers.reuse(dx, type, x.shape())) : null;
-            sampleConv().backward(x, colW, Im2Row.contiguous(dout), dW2d, db, target);
+            sampleConv().backward(x, colW, Im2Row.contiguous(dout), dW2d, db, target, reluApplied ? out : null);
             return target;
         }
         db = Buffers.reuse(db, type, fn).assign(0);
@@ -147,6 +153,21 @@ public final class Convolution extends WeightedLayer {
             Im2Row.scatterAdd(dcol, g.table(), s0, s, g.sampleSize(), dx);
         }
         return dx;
+    }
+
+    /**
+     * Tells the layer that a ReLU follows it (Sequential does this): the PER_SAMPLE kernel then
+     * applies max(0, ·) to each sample's output while it is in cache, and masks dout the same way
+     * in backward, so the ReLU layer passes through ({@link Relu#after}). Outside a Sequential,
+     * or with the IM2ROW kernel, the output is the plain convolution.
+     */
+    void reluFollows(boolean follows) {
+        this.reluFollows = follows;
+    }
+
+    /** Whether the last forward returned {@code output} with the ReLU already applied. */
+    boolean reluAppliedTo(INDArray output) {
+        return reluApplied && output == out;
     }
 
     /** Chooses the kernel (the default is PER_SAMPLE on the CPU backend, IM2ROW elsewhere); returns this layer. */

@@ -63,6 +63,9 @@ public class Sequential {
                 all.put(e.getKey() + number, e.getValue());
             }
         }
+        if (layer instanceof Relu relu && !layers.isEmpty() && layers.get(layers.size() - 1) instanceof Convolution conv) {
+            relu.after(conv);             // the convolution computes the ReLU in its own pass (see Relu)
+        }
         layers.add(layer);
         numbers.add(number);
         outputShape = java.util.Arrays.copyOfRange(out, 1, out.length);

@@ -3,11 +3,13 @@ package io.github.scratchnet.layers;
 import static io.github.scratchnet.core.TestData.assertClose;
 import static io.github.scratchnet.core.TestData.randn;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 
 import io.github.scratchnet.layers.Convolution.Kernel;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.ops.transforms.Transforms;
 
 /** The fast kernel (PER_SAMPLE, SampleConv) equals the book's im2row kernel in float64, to 1e-10 relative. */
 class ConvolutionFastPathTest {
@@ -56,6 +58,62 @@ class ConvolutionFastPathTest {
                 assertClose(reference.grads().get("b"), fast.grads().get("b"), 1e-10, "db " + where);
             }
         }
+    }
+
+    @Test
+    void aReluAfterTheConvolutionIsComputedInItsPassWithTheSameResults() {
+        long seed = 500;
+        for (int[] k : CASES) {
+            for (DataType type : new DataType[] {DataType.DOUBLE, DataType.FLOAT}) {
+                INDArray w = randn(seed++, k[4], k[1], k[5], k[6]).castTo(type);
+                INDArray b = randn(seed++, k[4]).castTo(type);
+                Convolution conv = new Convolution(w.dup(), b.dup(), k[7], k[8]).kernel(Kernel.PER_SAMPLE);
+                Relu relu = new Relu();
+                relu.after(conv);                                   // as Sequential links them
+                Convolution refConv = new Convolution(w.dup(), b.dup(), k[7], k[8]).kernel(Kernel.IM2ROW);
+                Relu refRelu = new Relu();
+                for (int n : new int[] {k[0], Math.max(1, k[0] - 2)}) {
+                    INDArray x = randn(seed++, n, k[1], k[2], k[3]).castTo(type);
+                    String where = java.util.Arrays.toString(k) + " N=" + n + " " + type;
+                    INDArray expected = refRelu.forward(refConv.forward(x, true), true).dup();
+                    INDArray convOut = conv.forward(x, true);
+                    INDArray actual = relu.forward(convOut, true);
+                    assertSame(convOut, actual, "the ReLU passes the convolution's output through " + where);
+                    check(expected, actual, "forward " + where);
+                    INDArray dout = randn(seed++, expected.shape()).castTo(type);
+                    INDArray dxExpected = refConv.backward(refRelu.backward(dout)).dup();
+                    check(dxExpected, conv.backward(relu.backward(dout)), "dx " + where);
+                    check(refConv.grads().get("W"), conv.grads().get("W"), "dW " + where);
+                    check(refConv.grads().get("b"), conv.grads().get("b"), "db " + where);
+                }
+            }
+        }
+    }
+
+    /** float64: 1e-10 relative; float32: to float precision. */
+    private static void check(INDArray expected, INDArray actual, String what) {
+        if (expected.dataType() == DataType.DOUBLE) {
+            assertClose(expected, actual, 1e-10, what);
+        } else {
+            assertNear(expected, actual, what);
+        }
+    }
+
+    @Test
+    void aLinkedReluStillComputesWhereTheConvolutionDidNot() {
+        int[] k = CASES[1];
+        INDArray w = randn(21, k[4], k[1], k[5], k[6]);
+        INDArray b = randn(22, k[4]);
+        Convolution conv = new Convolution(w.dup(), b.dup(), k[7], k[8]).kernel(Kernel.IM2ROW);
+        Relu relu = new Relu();
+        relu.after(conv);
+        INDArray x = randn(23, k[0], k[1], k[2], k[3]);
+        INDArray plain = conv.forward(x, true).dup();
+        INDArray out = relu.forward(conv.forward(x, true), true);
+        assertClose(Transforms.relu(plain, true), out, 0, "forward");
+        // another input (not the convolution's output) is never passed through either
+        INDArray other = randn(24, plain.shape());
+        assertClose(Transforms.relu(other, true), relu.forward(other, true), 0, "forward of another array");
     }
 
     @Test
