@@ -100,6 +100,23 @@ public final class Gemm {
         }
     }
 
+    /**
+     * out (N, M) = x (N, D) · W (D, M) + b (M,) on every row: the rows are filled with b by memory
+     * copies, then one GEMM adds x · W. All plain C-ordered arrays of one type.
+     */
+    public static void affine(INDArray x, INDArray w, INDArray b, INDArray out) {
+        int n = (int) out.size(0);
+        int m = (int) out.size(1);
+        int d = (int) w.size(0);
+        long size = out.data().getElementSize();
+        long row = RawMemory.span(b, 0, m);
+        long to = RawMemory.span(out, 0, (long) n * m);
+        for (int i = 0; i < n; i++) {
+            RawMemory.copy(row, to + (long) i * m * size, m * size);
+        }
+        gemm(false, false, n, m, d, x, 0, d, w, 0, m, 1.0, out, 0, m);
+    }
+
     private static FloatPointer floats(INDArray x, long offset) {
         return new FloatPointer(base(x)).position(offset);
     }

@@ -1,6 +1,8 @@
 package io.github.scratchnet.layers;
 
+import io.github.scratchnet.core.Backend;
 import io.github.scratchnet.core.Buffers;
+import io.github.scratchnet.core.Gemm;
 import io.github.scratchnet.core.Init;
 import io.github.scratchnet.core.Shapes;
 import io.github.scratchnet.core.WeightInit;
@@ -43,18 +45,35 @@ public final class Affine extends WeightedLayer {
         xShape = x.shape();
         x2d = x.reshape('c', x.size(0), d);
         out = Buffers.reuse(out, W.dataType(), x.size(0), W.size(1));
+        if (direct()) {
+            Gemm.affine(x2d, W, b, out);          // the same sum without ND4J's per-op work (~0.3 ms here)
+            return out;
+        }
         Nd4j.gemm(x2d, W, out, false, false, 1.0, 0.0);
         return out.addiRowVector(b);
+    }
+
+    /** Whether the GEMMs can go straight to the library: CPU memory, plain C-ordered arrays. */
+    private boolean direct() {
+        return Backend.onCpu() && x2d.dataType() == W.dataType() && Shapes.isDense(x2d) && Shapes.isDense(W) && Shapes.isDense(b);
     }
 
     @Override
     public INDArray backward(INDArray dout) {
         Layer.requireForward(x2d, this);
         dW = Buffers.reuse(dW, W.dataType(), W.shape());
-        Nd4j.gemm(x2d, dout, dW, true, false, 1.0, 0.0);
         db = dout.sum(Buffers.reuse(db, b.dataType(), b.shape()), 0);
         dx = Buffers.reuse(dx, W.dataType(), x2d.shape());
-        Nd4j.gemm(dout, W, dx, false, true, 1.0, 0.0);
+        if (direct() && Shapes.isDense(dout) && dout.dataType() == W.dataType()) {
+            int n = (int) x2d.size(0);
+            int d = (int) W.size(0);
+            int m = (int) W.size(1);
+            Gemm.gemm(true, false, d, m, n, x2d, 0, d, dout, 0, m, 0.0, dW, 0, m);    // dW = xᵀ · dout
+            Gemm.gemm(false, true, n, d, m, dout, 0, m, W, 0, m, 0.0, dx, 0, d);      // dx = dout · Wᵀ
+        } else {
+            Nd4j.gemm(x2d, dout, dW, true, false, 1.0, 0.0);
+            Nd4j.gemm(dout, W, dx, false, true, 1.0, 0.0);
+        }
         return dx.reshape('c', xShape);
     }
 
