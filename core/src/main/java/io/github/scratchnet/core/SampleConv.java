@@ -12,17 +12,18 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * but the multiplies touches much memory. Each sample is unfolded on its own, channel-major
  * ({@code colT (C*FH*FW, OH*OW)}, the transpose of the book's rows for that sample), into a scratch
  * matrix small enough to stay in the core's cache, and multiplied straight into its slab of the
- * (N, FN, OH, OW) output: {@code out[n] = W2d · colT + b}. No im2row matrix of the whole batch, no
- * permute of the output. Backward does the same per sample:
- * {@code dW2dᵀ += colT · dout[n]ᵀ}, {@code db += dout[n] · 1}, and dx[n] as the transposed
- * convolution of dout[n] (see {@link #backward}), or for other geometries
- * {@code dcolT = W2dᵀ · dout[n]} folded back into dx[n]. Samples are spread over the worker threads, each with its own scratch and its
- * own dW/db accumulators (summed at the end), and each GEMM runs on its worker's thread.
+ * (N, FN, OH, OW) output: {@code out[n] = [W2d | b] · [colT; 1]} (a row of ones below colT brings
+ * the bias into the same GEMM). No im2row matrix of the whole batch, no permute of the output.
+ * Backward does the same per sample: {@code [dW2dᵀ; dbᵀ] += [colT; 1] · dout[n]ᵀ}, and dx[n] as
+ * the transposed convolution of dout[n] (see {@link #backward}), or for other geometries
+ * {@code dcolT = W2dᵀ · dout[n]} folded back into dx[n]. Where a ReLU follows, forward applies it
+ * and backward its mask, sample by sample while the data is in cache. Samples are spread over the
+ * worker threads, each with its own scratch and its own dW accumulator (summed at the end), and
+ * each GEMM runs on its worker's thread.
  * <p>
- * The unfold is a list of runs (the elements of a column row that come from one input row), so
- * for stride 1 it is a sequence of memory copies; the padding entries are written once, when the
- * scratch is made, and never touched again. x, W2d, dout, out, dx: plain C-ordered FLOAT or DOUBLE
- * arrays. ConvolutionFastPathTest proves it equal to the im2row path in float64.
+ * The unfold is a table of memory copies (see {@link #copies}); the padding entries are written
+ * once, when the scratch is made. x, W2d, dout, out, dx: plain C-ordered FLOAT or DOUBLE arrays.
+ * ConvolutionFastPathTest proves it equal to the im2row path in float64.
  */
 public final class SampleConv {
     private final ConvGeometry g;
@@ -42,7 +43,7 @@ public final class SampleConv {
      * wide and pad zero rows above and below ({@code fill} makes it, one copy per input row).
      * Where OW < W (little or no padding) colT has S - OW unused columns per output row: the
      * GEMM writes a wide output that is then compacted, and dW's colT is unfolded by runs.
-     * That is 144-288 copies per sample instead of ~3,900 runs, ~2x faster.
+     * That is 144-288 copies per sample instead of ~3,900 runs, ~2x faster. Strides above 1 copy the runs.
      */
     private final boolean shifted;
     /** S, and the columns of the shifted colT: OH * S (P unless wide). */
