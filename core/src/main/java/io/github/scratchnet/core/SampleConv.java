@@ -80,13 +80,28 @@ public final class SampleConv {
         final INDArray padded = paddedSize > 0 ? Nd4j.zeros(type, paddedSize) : null;
         INDArray dcolT;
         INDArray dW;
-        /** Heap copies of one sample's output and gradient, for the fused ReLU; made on first use. */
+        /** For the fused ReLU, made on first use: heap copies of one sample's output or gradient and of its mask. */
         float[] floats;
         float[] floatMask;
         double[] doubles;
         double[] doubleMask;
         /** One sample's dout with the ReLU's mask applied, (FN, P); made on first use. */
         INDArray masked;
+
+        /** Makes the heap arrays of the fused ReLU for this type, once. */
+        void heapArrays() {
+            if (floats == null && doubles == null) {
+                int count = fn * p;
+                if (type == DataType.FLOAT) {
+                    floats = new float[count];
+                    floatMask = new float[count];
+                } else {
+                    doubles = new double[count];
+                    doubleMask = new double[count];
+                }
+                masked = Nd4j.create(type, 1, fn, g.oh, g.ow);
+            }
+        }
     }
 
     /** A zeroed (K+1, columns) matrix whose last row is ones. */
@@ -132,8 +147,8 @@ public final class SampleConv {
                 this.fill = null;
             }
         } else {
-            this.copies = runs;
-            this.wrapped = new int[0];
+            this.copies = null;                   // strides above 1 copy the runs
+            this.wrapped = null;
             this.fill = null;
             this.paddedSize = 0;
         }
@@ -196,23 +211,8 @@ public final class SampleConv {
 
     /** out[at .. at+FN*P) = max(0, out[...]), through a heap copy (a loop the JIT vectorises). */
     private void relu(INDArray out, long at, Worker wk) {
-        int count = fn * p;
-        long address = RawMemory.span(out, at, count);
-        if (type == DataType.FLOAT) {
-            float[] v = wk.floats = wk.floats != null ? wk.floats : new float[count];
-            RawMemory.copyToHeap(address, v, count);
-            for (int i = 0; i < count; i++) {
-                v[i] = Math.max(v[i], 0f);
-            }
-            RawMemory.copyFromHeap(v, address, count);
-        } else {
-            double[] v = wk.doubles = wk.doubles != null ? wk.doubles : new double[count];
-            RawMemory.copyToHeap(address, v, count);
-            for (int i = 0; i < count; i++) {
-                v[i] = Math.max(v[i], 0.0);
-            }
-            RawMemory.copyFromHeap(v, address, count);
-        }
+        long address = RawMemory.span(out, at, (long) fn * p);
+        heapPass(address, 0, address, wk);
     }
 
     /**
@@ -223,30 +223,50 @@ public final class SampleConv {
      */
     private INDArray mask(INDArray dout, INDArray out, int s, Worker wk) {
         int count = fn * p;
-        long d = RawMemory.span(dout, (long) s * count, count);
-        long m = RawMemory.span(out, (long) s * count, count);
-        wk.masked = wk.masked != null ? wk.masked : Nd4j.create(type, 1, fn, g.oh, g.ow);
-        long to = RawMemory.span(wk.masked, 0, count);
+        wk.heapArrays();                          // masked is one of them
+        heapPass(RawMemory.span(dout, (long) s * count, count), RawMemory.span(out, (long) s * count, count),
+                RawMemory.span(wk.masked, 0, count), wk);
+        return wk.masked;
+    }
+
+    /**
+     * One sample's FN*P elements from {@code from} to {@code to} through the worker's heap array:
+     * max(0, ·) where {@code mask} is 0, else times sign(the elements at {@code mask}) (see mask).
+     */
+    private void heapPass(long from, long mask, long to, Worker wk) {
+        int count = fn * p;
+        wk.heapArrays();
         if (type == DataType.FLOAT) {
-            float[] v = wk.floats = wk.floats != null ? wk.floats : new float[count];
-            float[] keep = wk.floatMask = wk.floatMask != null ? wk.floatMask : new float[count];
-            RawMemory.copyToHeap(d, v, count);
-            RawMemory.copyToHeap(m, keep, count);
-            for (int i = 0; i < count; i++) {
-                v[i] *= Math.min(1f, keep[i] * 0x1p100f * 0x1p49f);
+            float[] v = wk.floats;
+            float[] keep = wk.floatMask;
+            RawMemory.copyToHeap(from, v, count);
+            if (mask == 0) {
+                for (int i = 0; i < count; i++) {
+                    v[i] = Math.max(v[i], 0f);
+                }
+            } else {
+                RawMemory.copyToHeap(mask, keep, count);
+                for (int i = 0; i < count; i++) {
+                    v[i] *= Math.min(1f, keep[i] * 0x1p100f * 0x1p49f);
+                }
             }
             RawMemory.copyFromHeap(v, to, count);
         } else {
-            double[] v = wk.doubles = wk.doubles != null ? wk.doubles : new double[count];
-            double[] keep = wk.doubleMask = wk.doubleMask != null ? wk.doubleMask : new double[count];
-            RawMemory.copyToHeap(d, v, count);
-            RawMemory.copyToHeap(m, keep, count);
-            for (int i = 0; i < count; i++) {
-                v[i] *= Math.min(1.0, keep[i] * 0x1p600 * 0x1p500);
+            double[] v = wk.doubles;
+            double[] keep = wk.doubleMask;
+            RawMemory.copyToHeap(from, v, count);
+            if (mask == 0) {
+                for (int i = 0; i < count; i++) {
+                    v[i] = Math.max(v[i], 0.0);
+                }
+            } else {
+                RawMemory.copyToHeap(mask, keep, count);
+                for (int i = 0; i < count; i++) {
+                    v[i] *= Math.min(1.0, keep[i] * 0x1p600 * 0x1p500);
+                }
             }
             RawMemory.copyFromHeap(v, to, count);
         }
-        return wk.masked;
     }
 
     /**
@@ -372,25 +392,24 @@ public final class SampleConv {
         // the tables stay inside one sample, one padded plane and one colT: the spans are checked here
         long in = RawMemory.span(x, (long) s * g.sampleSize(), g.sampleSize());
         if (!shifted || exact && wide) {
-            copyRuns(runs, in, RawMemory.span(wk.exact, 0, (long) k * p), size);
+            copyRuns(runs, g.stride, in, RawMemory.span(wk.exact, 0, (long) k * p), size);
             return wk.exact;
         }
         long out = RawMemory.span(wk.colT, 0, (long) k * pw);
         if (fill != null) {
             long plane = RawMemory.span(wk.padded, 0, paddedSize);
-            copyRuns(fill, in, plane, size);
+            copyRuns(fill, 1, in, plane, size);
             in = plane;
         }
-        copyRuns(copies, in, out, size);
+        copyRuns(copies, 1, in, out, size);
         for (int i : wrapped) {
             RawMemory.clear(out + i * size, size);
         }
         return wk.colT;
     }
 
-    /** Copies each (to, from, length) triple of the table, the source stepping by the stride (1 for all but runs). */
-    private void copyRuns(int[] table, long in, long out, long size) {
-        int step = table == runs ? g.stride : 1;
+    /** Copies each (to, from, length) triple of the table, the source advancing by {@code step} elements. */
+    private static void copyRuns(int[] table, int step, long in, long out, long size) {
         for (int r = 0; r < table.length; r += 3) {
             long from = in + table[r + 1] * size;
             long to = out + table[r] * size;

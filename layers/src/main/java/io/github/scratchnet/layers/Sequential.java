@@ -1,5 +1,6 @@
 package io.github.scratchnet.layers;
 
+import io.github.scratchnet.core.Buffers;
 import io.github.scratchnet.core.DType;
 import io.github.scratchnet.core.Init;
 import io.github.scratchnet.core.Params;
@@ -118,7 +119,7 @@ public class Sequential {
             long to = Math.min(n, from + batchSize);
             // copied into one reused dense buffer: the layers would otherwise copy each view into fresh memory
             INDArray view = x.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(from, to));
-            batch = io.github.scratchnet.core.Buffers.reuse(batch, view.dataType(), view.shape()).assign(view);
+            batch = Buffers.reuse(batch, view.dataType(), view.shape()).assign(view);
             INDArray scores = predict(batch, false);
             long[] arg = Nd4j.argMax(scores, 1).toLongVector();
             for (int i = 0; i < arg.length; i++) {
