@@ -9,8 +9,11 @@ import java.util.Locale;
  * Picks the fastest ND4J native build on the classpath for this CPU, before ND4J loads. On x86-64
  * Linux the build also carries the oneDNN build with AVX2 kernels (whose sgemm measured 2-4x the
  * generic build's on the im2row shapes); it is chosen when the CPU has AVX2 and FMA, otherwise
- * the generic build loads. Call {@link #configure()} before the first use of ND4J: the CLI does it
- * in main, the tests through a launcher listener; library users may call it themselves.
+ * the generic build loads. {@link #configure()} has to run before the first use of ND4J: the CLI
+ * calls it in main, the tests through a launcher listener, and the classes a program starts from
+ * ({@link DType}, {@link Init}, {@link ParamFiles}, the layers' {@code Sequential}, the trainer's
+ * {@code Dataset}) call it when they load. A program that uses ND4J before any of those gets a
+ * warning on standard error (once) saying what it costs and how to avoid it.
  */
 public final class Backend {
     /** JavaCPP's property naming the variant of the native libraries to load. */
@@ -20,40 +23,76 @@ public final class Backend {
     private Backend() {
     }
 
+    /** The variant in force once decided ("" for generic); null before the first call. */
+    private static String variant;
+    /** Whether OMP_WAIT_POLICY has been dealt with (set, left to the user, or warned about). */
+    private static boolean openMpDone;
+
     /**
      * Sets the native variant unless the user already chose one; returns the variant in force ("" for generic).
-     * Also asks OpenMP to let idle threads sleep at once (see {@link #passiveOpenMp()}).
+     * Also asks OpenMP to let idle threads sleep at once (see {@link #passiveOpenMp(boolean)}). Cheap
+     * after the first call.
      */
     public static synchronized String configure() {
-        passiveOpenMp();
+        if (variant != null) {
+            return variant;
+        }
+        passiveOpenMp(nativeAlreadyLoaded());
         String chosen = System.getProperty(EXTENSION_PROPERTY);
-        if (chosen != null) {
-            return chosen;
+        if (chosen == null) {
+            String resource = "org/nd4j/linalg/cpu/nativecpu/bindings/linux-x86_64" + AVX2 + "/";
+            boolean onClasspath = Backend.class.getClassLoader().getResource(resource) != null;
+            chosen = onClasspath && cpuHas("avx2", "fma") ? AVX2 : "";
+            if (!chosen.isEmpty()) {
+                System.setProperty(EXTENSION_PROPERTY, chosen);
+            }
         }
-        String resource = "org/nd4j/linalg/cpu/nativecpu/bindings/linux-x86_64" + AVX2 + "/";
-        boolean onClasspath = Backend.class.getClassLoader().getResource(resource) != null;
-        if (onClasspath && cpuHas("avx2", "fma")) {
-            System.setProperty(EXTENSION_PROPERTY, AVX2);
-            return AVX2;
-        }
-        return "";
+        variant = chosen;
+        return variant;
     }
 
     /**
      * Sets OMP_WAIT_POLICY=PASSIVE in this process's environment (unless the user set it) before
      * the native libraries load. By default OpenMP's threads spin for a while after each ND4J op,
      * and on a machine with few cores they then steal the cores from the convolution's worker
-     * threads: the bench measured a training step 27% shorter with passive waiting. OpenMP reads
-     * the variable once, when it loads, so this works only before ND4J's first use.
+     * threads: a DeepConvNet training step took 1.6x as long on 2 cores (125 against 77 ms).
+     * OpenMP reads the variable once, when it loads, so where ND4J's native library is already
+     * loaded this is too late: it then warns instead, once.
      */
-    static void passiveOpenMp() {
+    static void passiveOpenMp(boolean tooLate) {
+        if (openMpDone) {
+            return;
+        }
+        openMpDone = true;
         if (System.getenv("OMP_WAIT_POLICY") != null) {
+            return;
+        }
+        if (tooLate) {
+            System.err.println(LATE_WARNING);
             return;
         }
         try {
             com.sun.jna.platform.unix.LibC.INSTANCE.setenv("OMP_WAIT_POLICY", "PASSIVE", 0);
         } catch (LinkageError | RuntimeException e) {
             // not a POSIX C library (Windows): OpenMP keeps its default
+        }
+    }
+
+    static final String LATE_WARNING = "scratchnet: ND4J's native library was loaded before scratchnet could"
+            + " configure it, so OpenMP's threads spin between ops and training on few cores can take ~1.6x as"
+            + " long. Call io.github.scratchnet.core.Backend.configure() before the first use of ND4J, or set"
+            + " OMP_WAIT_POLICY=PASSIVE in the environment.";
+
+    /** Whether ND4J's CPU library (or the OpenMP runtime it brings) is mapped into this process already (Linux). */
+    static boolean nativeAlreadyLoaded() {
+        Path maps = Path.of("/proc/self/maps");
+        if (!Files.isReadable(maps)) {
+            return false;
+        }
+        try (var lines = Files.lines(maps)) {
+            return lines.anyMatch(l -> l.contains("libnd4jcpu") || l.contains("libgomp"));
+        } catch (IOException | RuntimeException e) {
+            return false;
         }
     }
 

@@ -10,6 +10,10 @@ public enum DType {
     FLOAT32(DataType.FLOAT),
     FLOAT64(DataType.DOUBLE);
 
+    static {
+        Backend.configure();   // before anything here can load ND4J (see Backend)
+    }
+
     private final DataType nd4j;
 
     DType(DataType nd4j) {

@@ -10,6 +10,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 
 /** Reads and writes parameter files by their extension: {@code .npz} or the book's {@code .pkl}. */
 public final class ParamFiles {
+    static {
+        Backend.configure();   // before anything here can load ND4J (see Backend)
+    }
     private ParamFiles() {
     }
 

@@ -1,5 +1,6 @@
 package io.github.scratchnet.trainer;
 
+import io.github.scratchnet.core.Backend;
 import io.github.scratchnet.core.FileFormatException;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -15,6 +16,9 @@ import java.nio.FloatBuffer;
  * (MNIST, Fashion-MNIST, or any set in that format).
  */
 public record Dataset(INDArray images, int[] labels) {
+    static {
+        Backend.configure();   // before anything here can load ND4J (see Backend)
+    }
 
     public long size() {
         return labels.length;
