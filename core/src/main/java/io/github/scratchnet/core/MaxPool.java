@@ -29,7 +29,7 @@ public final class MaxPool {
             // the window's first pair).
             long in = RawMemory.span(x, 0, (long) planes * inPlane);
             long o = RawMemory.span(out, 0, (long) planes * outPlane);
-            Workers.forEachShare(planes, (worker, first, end) -> {
+            Workers.forEachChunk(planes, (worker, first, end) -> {
                 float[] p = new float[inPlane];
                 float[] maxima = new float[outPlane];
                 for (int pl = first; pl < end; pl++) {
@@ -97,7 +97,7 @@ public final class MaxPool {
             int inPlane = g.h * g.w;
             long d = RawMemory.span(dout, 0, (long) planes * outPlane);
             long o = RawMemory.span(dx, 0, (long) planes * inPlane);
-            Workers.forEachShare(planes, (worker, first, end) -> {
+            Workers.forEachChunk(planes, (worker, first, end) -> {
                 float[] grads = new float[outPlane];
                 float[] plane = new float[inPlane];
                 for (int pl = first; pl < end; pl++) {

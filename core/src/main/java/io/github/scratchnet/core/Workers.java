@@ -4,20 +4,27 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicIntegerArray;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * How the CPU kernels spread work: one contiguous share of the items per worker thread, the
- * caller being worker 0 and the rest daemon threads of this class's own pool. Contiguous shares
- * keep every result independent of thread timing: a worker's partial sums always cover the same
- * items. The count is all cores by default; {@link #setThreads} (the CLI's {@code --threads})
- * changes it.
+ * How the CPU kernels spread work over threads: the caller is worker 0, the rest are daemon
+ * threads of this class's own pool. Items are claimed one at a time from a shared counter, so a
+ * worker that starts late (a parked thread takes tens to hundreds of microseconds to wake on these
+ * VMs) or runs slow (a neighbour on its core) takes fewer, and the caller, once the items are gone,
+ * spins briefly for the last ones instead of parking. Which worker runs an item depends on timing:
+ * callers keep each item's result independent of that (scratch per worker, sums per fixed item).
+ * The count is all cores by default; {@link #setThreads} (the CLI's {@code --threads}) changes it.
  */
 public final class Workers {
     private static volatile int threads = Runtime.getRuntime().availableProcessors();
     private static ExecutorService pool;
-    private static final java.util.concurrent.atomic.AtomicInteger NAMES = new java.util.concurrent.atomic.AtomicInteger();
-    /** Set on a thread while it runs a share: a kernel called from inside one runs serially. */
+    private static final AtomicInteger NAMES = new AtomicInteger();
+    /** Set on a thread while it runs items: a kernel called from inside one runs serially. */
     private static final ThreadLocal<Boolean> IN_SHARE = ThreadLocal.withInitial(() -> false);
+    /** How long the caller spins for a started worker's last item before it parks. */
+    private static final long SPIN_NANOS = 2_000_000;
 
     private Workers() {
     }
@@ -50,73 +57,149 @@ public final class Workers {
         return pool;
     }
 
-    /** What one worker does with its share, items {@code from .. to-1}. */
+    /** What a worker does with one item. */
+    @FunctionalInterface
+    public interface Item {
+        void run(int worker, int item);
+    }
+
+    /** What one worker does with a share, items {@code from .. to-1}. */
     @FunctionalInterface
     public interface Share {
         void run(int worker, int from, int to);
     }
 
-    /** Runs {@code share} for items 0..n-1 split into {@code count()} contiguous shares, in parallel. */
-    public static void forEachShare(int n, Share share) {
-        int t = Math.max(1, Math.min(count(), n));
-        if (t == 1 || IN_SHARE.get()) {
-            for (int w = 0; w < t; w++) {
-                share.run(w, w * n / t, (w + 1) * n / t);
-            }
+    /**
+     * Runs {@code body} for items 0..n-1 on up to {@code count()} threads, each item once. The
+     * worker index (0 = the caller) names the thread running the item, for per-thread scratch;
+     * no two threads share one. An item that fails does not stop the others; the first failure
+     * is thrown once all are done.
+     */
+    public static void forEachItem(int n, Item body) {
+        int t = IN_SHARE.get() ? 1 : Math.max(1, Math.min(count(), n));
+        Run run = new Run(n, body, t);
+        if (t == 1) {
+            run.work(0);
+            run.rethrow();
             return;
         }
         ExecutorService p = pool();
-        Future<?>[] others = new Future<?>[t - 1];
+        Future<?>[] helpers = new Future<?>[t - 1];
         for (int w = 1; w < t; w++) {
             int worker = w;
-            others[w - 1] = p.submit(() -> runShare(share, worker, worker * n / t, (worker + 1) * n / t));
+            helpers[w - 1] = p.submit(() -> run.work(worker));
         }
-        Throwable failure = null;
-        try {
-            runShare(share, 0, 0, n / t);
-        } catch (RuntimeException | Error e) {
-            failure = e;
-        }
+        run.work(0);
         boolean interrupted = false;
-        for (Future<?> f : others) {
+        for (int w = 1; w < t; w++) {
+            if (run.claim(w)) {
+                continue;                 // it had not started: the items are done, it will do nothing
+            }
+            Future<?> f = helpers[w - 1];
+            long until = System.nanoTime() + SPIN_NANOS;
+            while (!f.isDone() && System.nanoTime() < until) {
+                Thread.onSpinWait();
+            }
             while (true) {
                 try {
                     f.get();
                     break;
                 } catch (ExecutionException e) {
-                    failure = failure != null ? failure : e.getCause();
+                    run.fail(e.getCause());
                     break;
                 } catch (InterruptedException e) {
-                    interrupted = true;                 // the shares use our buffers: wait for them all the same
+                    interrupted = true;                 // the items use our buffers: wait for them all the same
                 }
             }
         }
         if (interrupted) {
             Thread.currentThread().interrupt();
         }
-        if (failure instanceof RuntimeException e) {
-            throw e;
+        run.rethrow();
+    }
+
+    /** One call of forEachItem: the item counter, which workers have started, the first failure. */
+    private static final class Run {
+        private final int n;
+        private final Item body;
+        private final AtomicInteger next = new AtomicInteger();
+        private final AtomicIntegerArray started;
+        private final AtomicReference<Throwable> failure = new AtomicReference<>();
+
+        Run(int n, Item body, int workers) {
+            this.n = n;
+            this.body = body;
+            this.started = new AtomicIntegerArray(workers);
         }
-        if (failure instanceof Error e) {
-            throw e;
+
+        /** Takes worker w's place; false where it is taken (the worker started, or the caller closed it). */
+        boolean claim(int w) {
+            return started.compareAndSet(w, 0, 1);
         }
-        if (failure != null) {
-            throw new IllegalStateException(failure);
+
+        void work(int worker) {
+            if (worker > 0 && !claim(worker)) {
+                return;
+            }
+            boolean outer = IN_SHARE.get();
+            IN_SHARE.set(true);
+            try {
+                for (int i; (i = next.getAndIncrement()) < n; ) {
+                    try {
+                        body.run(worker, i);
+                    } catch (RuntimeException | Error e) {
+                        fail(e);
+                    }
+                }
+            } finally {
+                IN_SHARE.set(outer);
+            }
+        }
+
+        void fail(Throwable e) {
+            failure.compareAndSet(null, e);
+        }
+
+        void rethrow() {
+            Throwable e = failure.get();
+            if (e instanceof RuntimeException r) {
+                throw r;
+            }
+            if (e instanceof Error r) {
+                throw r;
+            }
+            if (e != null) {
+                throw new IllegalStateException(e);
+            }
         }
     }
 
-    private static void runShare(Share share, int worker, int from, int to) {
-        IN_SHARE.set(true);
-        try {
-            share.run(worker, from, to);
-        } finally {
-            IN_SHARE.set(false);
+    /**
+     * Boundaries of contiguous chunks covering 0..n-1: chunk c is {@code [b[c], b[c+1])}. The
+     * sizes shrink (a sixth of what is left, at least 2), so the first chunks are long and the
+     * last short enough to even out the workers' finish. They depend on n alone, not on the
+     * threads or their timing: a sum kept per chunk comes out the same on any run.
+     */
+    public static int[] chunks(int n) {
+        int[] bounds = new int[n + 1];
+        int count = 0;
+        for (int at = 0; at < n; ) {
+            bounds[count++] = at;
+            at += Math.min(n - at, Math.max(2, (n - at + 5) / 6));
         }
+        bounds[count] = n;
+        return java.util.Arrays.copyOf(bounds, count + 1);
     }
 
-    /** Runs {@code body} for items 0..n-1, each worker taking a contiguous share. */
+    /** Runs {@code share} over the {@link #chunks} of 0..n-1, in parallel; the worker index names the thread. */
+    public static void forEachChunk(int n, Share share) {
+        int[] b = chunks(n);
+        forEachItem(b.length - 1, (w, c) -> share.run(w, b[c], b[c + 1]));
+    }
+
+    /** Runs {@code body} for items 0..n-1, in parallel, by chunks. */
     public static void forEach(int n, java.util.function.IntConsumer body) {
-        forEachShare(n, (worker, from, to) -> {
+        forEachChunk(n, (worker, from, to) -> {
             for (int i = from; i < to; i++) {
                 body.accept(i);
             }

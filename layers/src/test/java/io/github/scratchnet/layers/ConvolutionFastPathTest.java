@@ -131,6 +131,40 @@ class ConvolutionFastPathTest {
         assertNear(reference.grads().get("b"), fast.grads().get("b"), "db");
     }
 
+    /**
+     * The workers claim samples as they go, so which thread runs which sample changes from run to
+     * run; the results must not. dW is summed per fixed chunk of samples, in chunk order: float32
+     * results are bit-identical on 1, 2 or 3 threads and on every repeat.
+     */
+    @Test
+    void float32ResultsAreTheSameBitsOnAnyThreadCountAndRun() {
+        int before = io.github.scratchnet.core.Workers.count();
+        try {
+            int[] k = CASES[2];
+            INDArray w = randn(11, k[4], k[1], k[5], k[6]).castTo(DataType.FLOAT);
+            INDArray b = randn(12, k[4]).castTo(DataType.FLOAT);
+            INDArray x = randn(13, 37, k[1], k[2], k[3]).castTo(DataType.FLOAT);
+            INDArray dout = randn(14, 37, k[4], k[2], k[3]).castTo(DataType.FLOAT);
+            INDArray[] first = null;
+            for (int threads : new int[] {1, 2, 3, 2, 2}) {
+                io.github.scratchnet.core.Workers.setThreads(threads);
+                Convolution conv = new Convolution(w.dup(), b.dup(), k[7], k[8]).kernel(Kernel.PER_SAMPLE);
+                INDArray[] got = {conv.forward(x, true).dup(), conv.backward(dout).dup(),
+                    conv.grads().get("W").dup(), conv.grads().get("b").dup()};
+                if (first == null) {
+                    first = got;
+                }
+                String[] names = {"forward", "dx", "dW", "db"};
+                for (int i = 0; i < got.length; i++) {
+                    org.junit.jupiter.api.Assertions.assertArrayEquals(first[i].data().asFloat(), got[i].data().asFloat(),
+                            names[i] + " on " + threads + " threads differs from 1 thread's");
+                }
+            }
+        } finally {
+            io.github.scratchnet.core.Workers.setThreads(before);
+        }
+    }
+
     /** Largest difference within 1e-5 of the largest magnitude: float32 sums in another order. */
     private static void assertNear(INDArray expected, INDArray actual, String what) {
         double scale = expected.castTo(DataType.DOUBLE).amaxNumber().doubleValue();
