@@ -21,7 +21,7 @@ public final class MaxPool {
         int planes = Math.toIntExact(x.length() / ((long) g.h * g.w));
         int outPlane = g.oh * g.ow;
         int inPlane = g.h * g.w;
-        if (x.dataType() == DataType.FLOAT && g.pad == 0 && g.fh == 2 && g.fw == 2 && g.stride == 2) {
+        if (x.dataType() == DataType.FLOAT && is2x2(g)) {
             // The book's 2x2, stride 2 pooling, unrolled and free of branches over a heap copy of
             // each plane: 5x faster than the general loop below (whose compares mispredict on
             // real data). Ties go to the first maximum in
@@ -34,7 +34,7 @@ public final class MaxPool {
                 float[] maxima = new float[outPlane];
                 for (int pl = first; pl < end; pl++) {
                     RawMemory.copyToHeap(in + (long) pl * inPlane * Float.BYTES, p, inPlane);
-                    pool2x2(p, g, maxima, argMax, pl * outPlane, pl * inPlane);
+                    pool2x2(p, 0, g, maxima, 0, argMax, pl * outPlane, pl * inPlane);
                     RawMemory.copyFromHeap(maxima, o + (long) pl * outPlane * Float.BYTES, outPlane);
                 }
             });
@@ -66,13 +66,15 @@ public final class MaxPool {
     }
 
     /**
-     * One plane of the 2x2, stride 2 pooling: maxima[r] and argMax[argBase + r] (as an index in x,
-     * offset by inBase) for each window r of the plane p.
+     * One plane of the 2x2, stride 2 pooling: the plane starts at p[at]; maxima[maxAt + r] and
+     * argMax[argBase + r] (as an index in x: the plane's offset there is inBase) for each window r.
+     * SampleConv calls it on a sample still in cache (see {@link SampleConv.Pool2x2}).
      */
-    private static void pool2x2(float[] p, ConvGeometry g, float[] maxima, int[] argMax, int argBase, int inBase) {
+    static void pool2x2(float[] p, int at, ConvGeometry g, float[] maxima, int maxAt, int[] argMax, int argBase, int inBase) {
         int w = g.w;
+        int shift = inBase - at;
         for (int oy = 0, r = 0; oy < g.oh; oy++) {
-            for (int ox = 0, c = 2 * oy * w; ox < g.ow; ox++, r++, c += 2) {
+            for (int ox = 0, c = at + 2 * oy * w; ox < g.ow; ox++, r++, c += 2) {
                 float a = p[c];
                 float b = p[c + 1];
                 float d = p[c + w];
@@ -81,10 +83,15 @@ public final class MaxPool {
                 int bottom = e > d ? c + w + 1 : c + w;
                 float m1 = Math.max(a, b);
                 float m2 = Math.max(d, e);
-                argMax[argBase + r] = inBase + (m2 > m1 ? bottom : top);
-                maxima[r] = Math.max(m1, m2);
+                argMax[argBase + r] = shift + (m2 > m1 ? bottom : top);
+                maxima[maxAt + r] = Math.max(m1, m2);
             }
         }
+    }
+
+    /** Whether g is the pooling {@link #pool2x2} computes: a 2x2 window, stride 2, no padding. */
+    public static boolean is2x2(ConvGeometry g) {
+        return g.fh == 2 && g.fw == 2 && g.stride == 2 && g.pad == 0;
     }
 
     /** dx (N, C, H, W) = 0, plus each dout element added at its window's argMax. */

@@ -97,6 +97,17 @@ public final class SampleConv {
         double[] doubleMask;
         /** One sample's dout with the ReLU's mask applied, (FN, P); made on first use. */
         INDArray masked;
+        /** For a fused pooling, made on first use: one sample's pooled output and its gradient. */
+        float[] poolValues;
+        float[] poolGrads;
+
+        /** Makes the heap arrays of the fused pooling, once: {@code count} elements each. */
+        void poolArrays(int count) {
+            if (poolValues == null) {
+                poolValues = new float[count];
+                poolGrads = new float[count];
+            }
+        }
 
         /** Makes the heap arrays of the fused ReLU for this type, once. */
         void heapArrays() {
@@ -173,9 +184,23 @@ public final class SampleConv {
         return g;
     }
 
+    /**
+     * A 2x2, stride 2 max pooling ({@link MaxPool#is2x2}) fused after the ReLU, FLOAT only: g its
+     * geometry (over the convolution's output planes), out (N, FN, OH/2, OW/2) its output and
+     * argMax its flat indices into the convolution's output, as {@link MaxPool#forward} gives them.
+     */
+    public record Pool2x2(ConvGeometry g, INDArray out, int[] argMax) {
+        public Pool2x2 {
+            if (!MaxPool.is2x2(g) || out.dataType() != DataType.FLOAT) {
+                throw new IllegalArgumentException("a fused pooling is 2x2, stride 2, unpadded and FLOAT; found " + g
+                        + " " + out.dataType());
+            }
+        }
+    }
+
     /** out (N, FN, OH, OW) = conv(x (N, C, H, W), W2d (FN, C*FH*FW)) + b (FN,). */
     public void forward(INDArray x, INDArray w2d, INDArray b, INDArray out) {
-        forward(x, w2d, b, out, false);
+        forward(x, w2d, b, out, false, null);
     }
 
     /**
@@ -184,6 +209,18 @@ public final class SampleConv {
      * convolution then has nothing left to do (see Sequential). NaN stays NaN.
      */
     public void forward(INDArray x, INDArray w2d, INDArray b, INDArray out, boolean relu) {
+        forward(x, w2d, b, out, relu, null);
+    }
+
+    /**
+     * As {@link #forward(INDArray, INDArray, INDArray, INDArray, boolean)} with the ReLU, then,
+     * where {@code pool} is given, the max pooling of each sample from the same heap copy, so
+     * the pooling layer has nothing left to read: its output and argMax are written here.
+     */
+    public void forward(INDArray x, INDArray w2d, INDArray b, INDArray out, boolean relu, Pool2x2 pool) {
+        if (pool != null && (!relu || type != DataType.FLOAT)) {
+            throw new IllegalArgumentException("a pooling fuses only after the ReLU, in FLOAT");
+        }
         int n = (int) x.size(0);
         long size = w2d.data().getElementSize();
         long from = RawMemory.span(w2d, 0, (long) fn * k);
@@ -193,7 +230,12 @@ public final class SampleConv {
             RawMemory.copy(from + (long) f * k * size, to + (long) f * (k + 1) * size, k * size);
             RawMemory.copy(bias + f * size, to + ((long) f * (k + 1) + k) * size, size);
         }
-        forEachItem(n, (w, s) -> forwardSample(x, s, workers[w], filtersAndBias, k + 1, out, s, relu));
+        forEachItem(n, (w, s) -> {
+            forwardSample(x, s, workers[w], filtersAndBias, k + 1, out, s, relu);
+            if (pool != null) {
+                poolSample(workers[w], s, pool);
+            }
+        });
     }
 
     /**
@@ -236,6 +278,48 @@ public final class SampleConv {
         wk.heapArrays();                          // masked is one of them
         heapPass(RawMemory.span(dout, (long) s * count, count), RawMemory.span(out, (long) s * count, count),
                 RawMemory.span(wk.masked, 0, count), wk);
+        return wk.masked;
+    }
+
+    /**
+     * Sample s of the fused pooling, from the worker's heap copy of the sample's activated output
+     * (which the ReLU pass just left there): maxima and argMax of each plane, as MaxPool computes them.
+     */
+    private void poolSample(Worker wk, int s, Pool2x2 pool) {
+        int outPlane = pool.g().oh * pool.g().ow;
+        int count = fn * outPlane;
+        wk.poolArrays(count);
+        for (int f = 0; f < fn; f++) {
+            int plane = s * fn + f;
+            MaxPool.pool2x2(wk.floats, f * p, pool.g(), wk.poolValues, f * outPlane, pool.argMax(), plane * outPlane, plane * p);
+        }
+        RawMemory.copyFromHeap(wk.poolValues, RawMemory.span(pool.out(), (long) s * count, count), count);
+    }
+
+    /**
+     * The worker's masked = sample s of the gradient at the convolution's output, from the fused
+     * pooling's gradient dpooled: each window's gradient at its argMax, times the ReLU's mask
+     * there, min(1, max·2^149) as in {@link #mask} (the max is the output at the argMax); 0
+     * elsewhere. The same numbers as MaxPool.backward followed by mask, without writing either
+     * full-size array. (Where forward produced a NaN the two differ, both being NaN-tainted.)
+     */
+    private INDArray unpoolMask(INDArray dpooled, Pool2x2 pool, int s, Worker wk) {
+        int count = fn * p;
+        int pooled = fn * pool.g().oh * pool.g().ow;
+        wk.heapArrays();
+        wk.poolArrays(pooled);
+        float[] v = wk.floats;
+        float[] grads = wk.poolGrads;
+        float[] maxima = wk.poolValues;
+        java.util.Arrays.fill(v, 0f);
+        RawMemory.copyToHeap(RawMemory.span(dpooled, (long) s * pooled, pooled), grads, pooled);
+        RawMemory.copyToHeap(RawMemory.span(pool.out(), (long) s * pooled, pooled), maxima, pooled);
+        int[] argMax = pool.argMax();
+        int base = s * count;
+        for (int r = 0, a = s * pooled; r < pooled; r++, a++) {
+            v[argMax[a] - base] = grads[r] * Math.min(1f, maxima[r] * 0x1p100f * 0x1p49f);
+        }
+        RawMemory.copyFromHeap(v, RawMemory.span(wk.masked, 0, count), count);
         return wk.masked;
     }
 
@@ -298,6 +382,15 @@ public final class SampleConv {
      * out) is 0, sample by sample.
      */
     public void backward(INDArray x, INDArray w2d, INDArray dout, INDArray dW2d, INDArray db, INDArray dx, INDArray reluOut) {
+        backward(x, w2d, dout, dW2d, db, dx, reluOut, null);
+    }
+
+    /**
+     * As above for a forward that applied the ReLU and the fused {@code pool}: dout is then the
+     * pooling's output gradient (N, FN, OH/2, OW/2), which each sample unpools and masks in cache.
+     */
+    public void backward(INDArray x, INDArray w2d, INDArray dout, INDArray dW2d, INDArray db, INDArray dx, INDArray reluOut,
+                         Pool2x2 pool) {
         int n = (int) x.size(0);
         int outSample = fn * p;
         boolean transposed = dx != null && transposed() != null;
@@ -323,8 +416,8 @@ public final class SampleConv {
             Worker wk = workers[w];
             for (int s = bounds[c]; s < bounds[c + 1]; s++) {
                 INDArray colT = unfold(x, s, wk, true);
-                INDArray grad = reluOut != null ? mask(dout, reluOut, s, wk) : dout;
-                int gs = reluOut != null ? 0 : s;                             // grad's sample
+                INDArray grad = pool != null ? unpoolMask(dout, pool, s, wk) : reluOut != null ? mask(dout, reluOut, s, wk) : dout;
+                int gs = pool != null || reluOut != null ? 0 : s;              // grad's sample
                 long o = (long) gs * outSample;
                 // [dW2dᵀ; dbᵀ] (K+1, FN) (+)= colT · dout[n]ᵀ, the ones row giving db: this orientation
                 // measured 25% faster than dW2d += dout[n] · colTᵀ. The chunk's first sample overwrites.

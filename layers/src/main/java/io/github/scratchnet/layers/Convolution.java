@@ -43,6 +43,10 @@ public final class Convolution extends WeightedLayer {
     private boolean reluFollows;
     /** Whether the last forward applied it. */
     private boolean reluApplied;
+    /** The max pooling after the ReLU in a Sequential (see {@link #poolFollows}), or null. */
+    private Pooling poolFollows;
+    /** The pooling the last forward computed in its pass, or null. */
+    private SampleConv.Pool2x2 pooled;
 
     /** Bytes of im2row matrix per chunk of samples; chosen by measurement (see chunkSamples). */
     static final long CHUNK_BYTES = Long.getLong("scratchnet.conv.chunkBytes", 4L << 20);
@@ -93,9 +97,13 @@ public final class Convolution extends WeightedLayer {
         ConvGeometry g = geometry;
         out = Buffers.reuse(out, W.dataType(), n, fn, g.oh, g.ow);
         reluApplied = false;
+        pooled = null;
         if (kernel == Kernel.PER_SAMPLE) {
             reluApplied = reluFollows;
-            sampleConv().forward(this.x, colW, b, out, reluApplied);
+            if (reluApplied && poolFollows != null && W.dataType() == DataType.FLOAT) {
+                pooled = poolFollows.fusedPooling(out.shape());
+            }
+            sampleConv().forward(this.x, colW, b, out, reluApplied, pooled);
             return out;
         }
         int chunk = chunkSamples(g, n);
@@ -133,7 +141,9 @@ public final class Convolution extends WeightedLayer {
         if (kernel == Kernel.PER_SAMPLE) {
             db = Buffers.reuse(db, type, fn);
             INDArray target = inputGradient ? (dx = Buffers.reuse(dx, type, x.shape())) : null;
-            sampleConv().backward(x, colW, Im2Row.contiguous(dout), dW2d, db, target, reluApplied ? out : null);
+            boolean unpool = pooled != null && poolFollows.deferredGradient(dout);
+            sampleConv().backward(x, colW, Im2Row.contiguous(dout), dW2d, db, target, reluApplied ? out : null,
+                    unpool ? pooled : null);
             return target;
         }
         db = Buffers.reuse(db, type, fn).assign(0);
@@ -163,6 +173,21 @@ public final class Convolution extends WeightedLayer {
      */
     void reluFollows(boolean follows) {
         this.reluFollows = follows;
+    }
+
+    /**
+     * Tells the layer that a ReLU and then this max pooling follow it (Sequential does this): in
+     * float32, the PER_SAMPLE kernel then also pools each activated sample while it is in cache,
+     * and in backward takes the pooling's gradient and unpools and masks it sample by sample, so
+     * the pooling layer passes through (see {@link Pooling#after}).
+     */
+    void poolFollows(Pooling pooling) {
+        this.poolFollows = pooling;
+    }
+
+    /** Whether the last forward also pooled {@code output} (its own output) into the following pooling's output. */
+    boolean pooledFrom(INDArray output) {
+        return pooled != null && output == out;
     }
 
     /** Whether the last forward returned {@code output} with the ReLU already applied. */

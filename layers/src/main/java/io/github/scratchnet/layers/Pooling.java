@@ -5,6 +5,7 @@ import io.github.scratchnet.core.Buffers;
 import io.github.scratchnet.core.ConvGeometry;
 import io.github.scratchnet.core.Im2Row;
 import io.github.scratchnet.core.MaxPool;
+import io.github.scratchnet.core.SampleConv;
 import io.github.scratchnet.core.Shapes;
 import java.nio.LongBuffer;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -49,6 +50,11 @@ public final class Pooling implements Layer {
     private INDArray dcol;
     private INDArray dx;
     private int[] target;
+    /** The convolution (ReLU between) that computes this pooling in its own pass, or null; see {@link #after}. */
+    private Convolution after;
+    /** Whether the last forward was computed by that convolution; backward then passes dout on to it. */
+    private boolean fused;
+    private INDArray deferred;
 
     /** A {@code size x size} window moved by {@code stride}, no padding: the book's Pooling. */
     public Pooling(Kind kind, int size, int stride) {
@@ -67,12 +73,55 @@ public final class Pooling implements Layer {
         this.pad = pad;
     }
 
+    /**
+     * Called by Sequential when this pooling follows {@code conv} and a ReLU: in float32 on the
+     * CPU the convolution then pools each sample in its own pass (forward: the maxima and their
+     * argMax; backward: the unpooled, masked gradient), and this layer's forward returns what it
+     * wrote, after checking that its input is that convolution's output; backward hands dout on
+     * unchanged (the ReLU passes it through) for the convolution to unpool. Otherwise it computes as before.
+     */
+    void after(Convolution conv) {
+        this.after = conv;
+        conv.poolFollows(this);
+    }
+
+    /**
+     * The output and argMax buffers for a convolution output of {@code convOut} shape, for the
+     * convolution to fill; null where this pooling cannot be fused (not a 2x2, stride 2,
+     * unpadded max pooling through MaxPool).
+     */
+    SampleConv.Pool2x2 fusedPooling(long[] convOut) {
+        if (kind != Kind.MAX || !direct) {
+            return null;
+        }
+        ConvGeometry g = geometry(convOut);
+        if (!MaxPool.is2x2(g)) {
+            return null;
+        }
+        out = Buffers.reuse(out, DataType.FLOAT, convOut[0], convOut[1], g.oh, g.ow);
+        if (argMaxIndex == null || argMaxIndex.length != out.length()) {
+            argMaxIndex = new int[Math.toIntExact(out.length())];
+        }
+        return new SampleConv.Pool2x2(g, out, argMaxIndex);
+    }
+
+    /** Whether dout is the gradient the last backward handed on to the convolution for unpooling. */
+    boolean deferredGradient(INDArray dout) {
+        return deferred != null && dout == deferred;
+    }
+
     @Override
     public INDArray forward(INDArray x, boolean train) {
         Shapes.requireRank("Pooling", x.shape(), 4, "(N, C, H, W)");
         xShape = x.shape();
         ConvGeometry g = geometry(xShape);
         DataType type = x.dataType();
+        deferred = null;
+        fused = after != null && after.pooledFrom(x);
+        if (fused) {
+            argMax = null;
+            return out;                   // the convolution wrote out and argMaxIndex (see after)
+        }
         if (kind == Kind.MAX && direct) {
             INDArray in = Im2Row.contiguous(x);
             out = Buffers.reuse(out, type, xShape[0], xShape[1], g.oh, g.ow);
@@ -103,6 +152,10 @@ public final class Pooling implements Layer {
     @Override
     public INDArray backward(INDArray dout) {
         Layer.requireForward(xShape, this);
+        if (fused) {
+            deferred = dout;
+            return dout;                  // the convolution unpools it (see after)
+        }
         ConvGeometry g = geometry;
         int pp = ph * pw;
         DataType type = dout.dataType();

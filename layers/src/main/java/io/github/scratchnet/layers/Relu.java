@@ -29,6 +29,11 @@ public final class Relu implements Layer {
         conv.reluFollows(true);
     }
 
+    /** The convolution this ReLU is linked to in a Sequential, or null. */
+    Convolution linkedConvolution() {
+        return after;
+    }
+
     @Override
     public INDArray forward(INDArray x, boolean train) {
         passedThrough = after != null && after.reluAppliedTo(x);

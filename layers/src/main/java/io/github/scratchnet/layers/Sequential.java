@@ -68,8 +68,12 @@ public class Sequential {
                 all.put(e.getKey() + number, e.getValue());
             }
         }
-        if (layer instanceof Relu relu && !layers.isEmpty() && layers.get(layers.size() - 1) instanceof Convolution conv) {
+        Layer last = layers.isEmpty() ? null : layers.get(layers.size() - 1);
+        if (layer instanceof Relu relu && last instanceof Convolution conv) {
             relu.after(conv);             // the convolution computes the ReLU in its own pass (see Relu)
+        }
+        if (layer instanceof Pooling pool && last instanceof Relu relu && relu.linkedConvolution() != null) {
+            pool.after(relu.linkedConvolution());   // and the pooling after it, where it can (see Pooling)
         }
         layers.add(layer);
         numbers.add(number);

@@ -90,6 +90,61 @@ class ConvolutionFastPathTest {
         }
     }
 
+    /**
+     * Conv, ReLU, 2x2 max pooling linked as in a Sequential: in float32 the convolution pools in
+     * its own pass and unpools in backward. Everything equals the same layers unlinked, to the
+     * bit: DeepConvNet's three pairs, a wide output (5x5, pad 0) and odd planes (the last row and
+     * column fall outside every window), on two batch sizes. Then the same through Sequential.add.
+     */
+    @Test
+    void aPoolingAfterTheReluIsComputedInTheConvolutionsPassWithTheSameBits() {
+        int[][] cases = {CASES[1], CASES[3], CASES[5], {4, 2, 12, 12, 3, 5, 5, 1, 0}, {3, 2, 7, 7, 3, 3, 3, 1, 1}};
+        long seed = 900;
+        for (int[] k : cases) {
+            INDArray w = randn(seed++, k[4], k[1], k[5], k[6]).castTo(DataType.FLOAT);
+            INDArray b = randn(seed++, k[4]).castTo(DataType.FLOAT);
+            Convolution conv = new Convolution(w.dup(), b.dup(), k[7], k[8]).kernel(Kernel.PER_SAMPLE);
+            Relu relu = new Relu();
+            Pooling pool = new Pooling(Pooling.Kind.MAX, 2, 2);
+            relu.after(conv);                                   // as Sequential links them
+            pool.after(conv);
+            Convolution refConv = new Convolution(w.dup(), b.dup(), k[7], k[8]).kernel(Kernel.PER_SAMPLE);
+            Relu refRelu = new Relu();
+            Pooling refPool = new Pooling(Pooling.Kind.MAX, 2, 2);
+            for (int n : new int[] {k[0], Math.max(1, k[0] - 1)}) {
+                INDArray x = randn(seed++, n, k[1], k[2], k[3]).castTo(DataType.FLOAT);
+                String where = java.util.Arrays.toString(k) + " N=" + n;
+                INDArray expected = refPool.forward(refRelu.forward(refConv.forward(x, true), true), true).dup();
+                INDArray convOut = conv.forward(x, true);
+                INDArray actual = pool.forward(relu.forward(convOut, true), true);
+                org.junit.jupiter.api.Assertions.assertTrue(conv.pooledFrom(convOut), "pooled in the convolution's pass " + where);
+                assertBits(expected, actual, "forward " + where);
+                INDArray dout = randn(seed++, expected.shape()).castTo(DataType.FLOAT);
+                INDArray dxExpected = refConv.backward(refRelu.backward(refPool.backward(dout))).dup();
+                assertBits(dxExpected, conv.backward(relu.backward(pool.backward(dout))), "dx " + where);
+                assertBits(refConv.grads().get("W"), conv.grads().get("W"), "dW " + where);
+                assertBits(refConv.grads().get("b"), conv.grads().get("b"), "db " + where);
+            }
+        }
+        // Sequential.add makes the links: its loss and gradients equal the unlinked layers' too
+        int[] k = cases[0];
+        INDArray w = randn(seed++, k[4], k[1], k[5], k[6]).castTo(DataType.FLOAT);
+        INDArray b = randn(seed++, k[4]).castTo(DataType.FLOAT);
+        Convolution conv = new Convolution(w.dup(), b.dup(), k[7], k[8]);
+        Sequential net = new Sequential(new io.github.scratchnet.core.Init(io.github.scratchnet.core.DType.FLOAT32, 1), k[1], k[2], k[3])
+                .add(conv).add(new Relu()).add(new Pooling(Pooling.Kind.MAX, 2, 2));
+        INDArray x = randn(seed++, k[0], k[1], k[2], k[3]).castTo(DataType.FLOAT);
+        INDArray y = net.predict(x, true);
+        org.junit.jupiter.api.Assertions.assertTrue(conv.pooledFrom(conv.forward(x, true)), "Sequential linked the pooling");
+        Convolution refConv = new Convolution(w.dup(), b.dup(), k[7], k[8]);
+        assertBits(new Pooling(Pooling.Kind.MAX, 2, 2).forward(new Relu().forward(refConv.forward(x, true), true), true), y, "Sequential");
+    }
+
+    private static void assertBits(INDArray expected, INDArray actual, String what) {
+        assertEquals(java.util.Arrays.toString(expected.shape()), java.util.Arrays.toString(actual.shape()), what);
+        org.junit.jupiter.api.Assertions.assertArrayEquals(expected.dup('c').data().asFloat(), actual.dup('c').data().asFloat(), what);
+    }
+
     /** float64: 1e-10 relative; float32: to float precision. */
     private static void check(INDArray expected, INDArray actual, String what) {
         if (expected.dataType() == DataType.DOUBLE) {
