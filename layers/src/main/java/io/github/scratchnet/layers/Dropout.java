@@ -2,6 +2,7 @@ package io.github.scratchnet.layers;
 
 import io.github.scratchnet.core.Rng;
 import java.util.function.Function;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -21,8 +22,9 @@ public final class Dropout implements Layer {
 
     private final double ratio;
     private final Mode mode;
-    /** Draws the 0/1 keep-mask for a shape; the default draws from the network's generator. */
+    /** Draws the 0/1 keep-mask for a shape; null: the default, drawn from the network's generator. */
     private Function<long[], INDArray> masks;
+    private final Rng rng;
 
     // set by forward, read by backward: what dout is multiplied by (the scaled mask, or a constant)
     private INDArray scale;
@@ -34,13 +36,7 @@ public final class Dropout implements Layer {
         }
         this.ratio = ratio;
         this.mode = mode;
-        this.masks = shape -> {
-            double[] keep = new double[Math.toIntExact(io.github.scratchnet.core.Shapes.length(shape))];
-            for (int i = 0; i < keep.length; i++) {
-                keep[i] = rng.nextDouble() > ratio ? 1 : 0;
-            }
-            return Nd4j.create(keep, shape, 'c');
-        };
+        this.rng = rng;
     }
 
     /** Replaces the mask source, for example with the exact masks the book's code drew. */
@@ -51,14 +47,41 @@ public final class Dropout implements Layer {
     @Override
     public INDArray forward(INDArray x, boolean train) {
         if (train) {
-            INDArray mask = masks.apply(x.shape()).castTo(x.dataType());
-            scale = mode == Mode.INVERTED ? mask.divi(1 - ratio) : mask;
+            if (masks == null) {
+                scale = drawScale(x.shape(), x.dataType());
+            } else {
+                INDArray mask = masks.apply(x.shape()).castTo(x.dataType());
+                scale = mode == Mode.INVERTED ? mask.divi(1 - ratio) : mask;
+            }
             testScale = Double.NaN;
             return x.mul(scale);
         }
         scale = null;
         testScale = mode == Mode.BOOK ? 1 - ratio : 1;
         return testScale == 1 ? x.dup() : x.mul(testScale);
+    }
+
+    /**
+     * The default mask, already scaled, in x's type: an element is kept where a draw exceeds the
+     * ratio, with the values the mask, cast and division would give (one array made instead of
+     * three ND4J ops).
+     */
+    private INDArray drawScale(long[] shape, DataType type) {
+        int count = Math.toIntExact(io.github.scratchnet.core.Shapes.length(shape));
+        if (type == DataType.FLOAT) {
+            float kept = mode == Mode.INVERTED ? 1f / (float) (1 - ratio) : 1f;
+            float[] values = new float[count];
+            for (int i = 0; i < count; i++) {
+                values[i] = rng.nextDouble() > ratio ? kept : 0f;
+            }
+            return Nd4j.create(values, shape, 'c');
+        }
+        double kept = mode == Mode.INVERTED ? 1 / (1 - ratio) : 1;
+        double[] values = new double[count];
+        for (int i = 0; i < count; i++) {
+            values[i] = rng.nextDouble() > ratio ? kept : 0;
+        }
+        return Nd4j.create(values, shape, 'c').castTo(type);
     }
 
     @Override

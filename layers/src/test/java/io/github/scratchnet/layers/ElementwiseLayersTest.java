@@ -96,6 +96,33 @@ class ElementwiseLayersTest {
         assertEquals(1 / 0.75, trainInv.maxNumber().doubleValue(), 1e-12);
     }
 
+    /** The default masks (drawn and scaled in one array) equal a 0/1 mask of the same draws, cast and scaled. */
+    @Test
+    void defaultMasksEqualTheSameDrawsThroughAMaskSource() {
+        for (org.nd4j.linalg.api.buffer.DataType type : new org.nd4j.linalg.api.buffer.DataType[] {
+                org.nd4j.linalg.api.buffer.DataType.FLOAT, org.nd4j.linalg.api.buffer.DataType.DOUBLE}) {
+            for (Dropout.Mode mode : Dropout.Mode.values()) {
+                for (double ratio : new double[] {0.5, 0.4, 0.15}) {
+                    INDArray x = randn(17, 7, 50).castTo(type);
+                    Dropout drawn = new Dropout(ratio, mode, new Rng(9));
+                    Dropout sourced = new Dropout(ratio, mode, new Rng(0));
+                    Rng same = new Rng(9);
+                    sourced.setMaskSource(shape -> {
+                        double[] keep = new double[Math.toIntExact(io.github.scratchnet.core.Shapes.length(shape))];
+                        for (int i = 0; i < keep.length; i++) {
+                            keep[i] = same.nextDouble() > ratio ? 1 : 0;
+                        }
+                        return Nd4j.create(keep, shape, 'c');
+                    });
+                    String what = type + " " + mode + " " + ratio;
+                    assertClose(sourced.forward(x, true), drawn.forward(x, true), 0, "forward " + what);
+                    INDArray dout = randn(18, 7, 50).castTo(type);
+                    assertClose(sourced.backward(dout), drawn.backward(dout), 0, "backward " + what);
+                }
+            }
+        }
+    }
+
     @Test
     void batchNormBackwardMatchesNumericalGradient() {
         Init init = new Init(DType.FLOAT64, 3);
