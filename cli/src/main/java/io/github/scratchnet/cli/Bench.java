@@ -127,7 +127,8 @@ final class Bench implements Callable<Integer> {
         List<Map<String, Object>> table = new ArrayList<>();
         for (int i = 0; i < layers.size(); i++) {
             Map<String, Object> row = new LinkedHashMap<>();
-            row.put("layer", i + " " + layers.get(i).describe());
+            row.put("layer", i + " " + layers.get(i).describe() + (layers.get(i).fusedIntoPrevious() ? " (fused)" : ""));
+            row.put("fused_into_previous", layers.get(i).fusedIntoPrevious());
             row.put("forward_ms", fwd[i]);
             row.put("backward_ms", bwd[i]);
             table.add(row);

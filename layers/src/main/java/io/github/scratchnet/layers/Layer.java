@@ -50,6 +50,15 @@ public interface Layer {
         return Map.of();
     }
 
+    /**
+     * Whether the last forward passed its input through because the convolution before it (in a
+     * Sequential) computed this layer in its own pass: a ReLU, or a max pooling after it. Its
+     * time then shows under that convolution.
+     */
+    default boolean fusedIntoPrevious() {
+        return false;
+    }
+
     /** A short description for summaries, such as {@code Convolution(16, 3x3, stride 1, pad 1)}. */
     default String describe() {
         return getClass().getSimpleName();

@@ -188,6 +188,11 @@ public final class Pooling implements Layer {
         return Im2Row.row2im(dcol.reshape('c', xShape[0] * g.rowsPerSample(), g.rowLength()), xShape[0], g, dx);
     }
 
+    @Override
+    public boolean fusedIntoPrevious() {
+        return fused;
+    }
+
     /** true: max pooling through {@link MaxPool} (the CPU default); false: the book's im2row form. Returns this layer. */
     public Pooling direct(boolean direct) {
         this.direct = direct;

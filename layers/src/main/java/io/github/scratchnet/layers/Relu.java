@@ -60,6 +60,11 @@ public final class Relu implements Layer {
     }
 
     @Override
+    public boolean fusedIntoPrevious() {
+        return passedThrough;
+    }
+
+    @Override
     public long[] outputShape(long[] in) {
         return in;
     }

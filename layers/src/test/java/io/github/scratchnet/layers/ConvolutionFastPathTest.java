@@ -118,6 +118,8 @@ class ConvolutionFastPathTest {
                 INDArray convOut = conv.forward(x, true);
                 INDArray actual = pool.forward(relu.forward(convOut, true), true);
                 org.junit.jupiter.api.Assertions.assertTrue(conv.pooledFrom(convOut), "pooled in the convolution's pass " + where);
+                org.junit.jupiter.api.Assertions.assertTrue(relu.fusedIntoPrevious() && pool.fusedIntoPrevious(), "reported fused " + where);
+                org.junit.jupiter.api.Assertions.assertFalse(refRelu.fusedIntoPrevious() || refPool.fusedIntoPrevious(), "unlinked " + where);
                 assertBits(expected, actual, "forward " + where);
                 INDArray dout = randn(seed++, expected.shape()).castTo(DataType.FLOAT);
                 INDArray dxExpected = refConv.backward(refRelu.backward(refPool.backward(dout))).dup();
