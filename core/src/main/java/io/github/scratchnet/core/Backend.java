@@ -11,7 +11,7 @@ import java.util.Locale;
  * generic build's on the im2row shapes); it is chosen when the CPU has AVX2 and FMA, otherwise
  * the generic build loads. {@link #configure()} has to run before the first use of ND4J: the CLI
  * calls it in main, the tests through a launcher listener, and the classes a program starts from
- * ({@link DType}, {@link Init}, {@link ParamFiles}, the layers' {@code Sequential}, the trainer's
+ * ({@link DType}, which every network and Init needs; {@link ParamFiles}; the trainer's
  * {@code Dataset}) call it when they load. A program that uses ND4J before any of those gets a
  * warning on standard error (once) saying what it costs and how to avoid it.
  */
@@ -23,10 +23,8 @@ public final class Backend {
     private Backend() {
     }
 
-    /** The variant in force once decided ("" for generic); null before the first call. */
+    /** The variant in force once decided ("" for generic); null before the first call, so the rest runs once. */
     private static String variant;
-    /** Whether OMP_WAIT_POLICY has been dealt with (set, left to the user, or warned about). */
-    private static boolean openMpDone;
 
     /**
      * Sets the native variant unless the user already chose one; returns the variant in force ("" for generic).
@@ -60,10 +58,6 @@ public final class Backend {
      * loaded this is too late: it then warns instead, once.
      */
     static void passiveOpenMp(boolean tooLate) {
-        if (openMpDone) {
-            return;
-        }
-        openMpDone = true;
         if (System.getenv("OMP_WAIT_POLICY") != null) {
             return;
         }

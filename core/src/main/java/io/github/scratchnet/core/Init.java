@@ -9,9 +9,6 @@ import org.nd4j.linalg.factory.Nd4j;
  * backend.
  */
 public final class Init {
-    static {
-        Backend.configure();   // before anything here can load ND4J (see Backend)
-    }
     private final DType dtype;
     private final Rng rng;
 

@@ -206,16 +206,9 @@ public final class SampleConv {
     /**
      * As {@link #forward(INDArray, INDArray, INDArray, INDArray)}, then, where {@code relu}, out =
      * max(0, out) on each sample while it is still in the core's cache: a ReLU layer after the
-     * convolution then has nothing left to do (see Sequential). NaN stays NaN.
-     */
-    public void forward(INDArray x, INDArray w2d, INDArray b, INDArray out, boolean relu) {
-        forward(x, w2d, b, out, relu, null);
-    }
-
-    /**
-     * As {@link #forward(INDArray, INDArray, INDArray, INDArray, boolean)} with the ReLU, then,
-     * where {@code pool} is given, the max pooling of each sample from the same heap copy, so
-     * the pooling layer has nothing left to read: its output and argMax are written here.
+     * convolution then has nothing left to do (see Sequential); NaN stays NaN. Where {@code pool}
+     * is given too, the max pooling of each sample from the same heap copy, so the pooling layer
+     * has nothing left to read: its output and argMax are written here.
      */
     public void forward(INDArray x, INDArray w2d, INDArray b, INDArray out, boolean relu, Pool2x2 pool) {
         if (pool != null && (!relu || type != DataType.FLOAT)) {
@@ -373,21 +366,15 @@ public final class SampleConv {
      * scattered additions, which measured several times slower. Other geometries fold.
      */
     public void backward(INDArray x, INDArray w2d, INDArray dout, INDArray dW2d, INDArray db, INDArray dx) {
-        backward(x, w2d, dout, dW2d, db, dx, null);
+        backward(x, w2d, dout, dW2d, db, dx, null, null);
     }
 
     /**
      * As {@link #backward(INDArray, INDArray, INDArray, INDArray, INDArray, INDArray)} for a
      * forward that applied the ReLU: dout is first masked where {@code reluOut} (that forward's
-     * out) is 0, sample by sample.
-     */
-    public void backward(INDArray x, INDArray w2d, INDArray dout, INDArray dW2d, INDArray db, INDArray dx, INDArray reluOut) {
-        backward(x, w2d, dout, dW2d, db, dx, reluOut, null);
-    }
-
-    /**
-     * As above for a forward that applied the ReLU and the fused {@code pool}: dout is then the
-     * pooling's output gradient (N, FN, OH/2, OW/2), which each sample unpools and masks in cache.
+     * out) is 0, sample by sample. Where that forward also applied the fused {@code pool}, dout is
+     * instead the pooling's output gradient (N, FN, OH/2, OW/2), which each sample unpools and
+     * masks in cache.
      */
     public void backward(INDArray x, INDArray w2d, INDArray dout, INDArray dW2d, INDArray db, INDArray dx, INDArray reluOut,
                          Pool2x2 pool) {

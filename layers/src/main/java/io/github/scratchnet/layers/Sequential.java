@@ -1,6 +1,5 @@
 package io.github.scratchnet.layers;
 
-import io.github.scratchnet.core.Backend;
 import io.github.scratchnet.core.Buffers;
 import io.github.scratchnet.core.DType;
 import io.github.scratchnet.core.Init;
@@ -23,9 +22,6 @@ import org.nd4j.linalg.factory.Nd4j;
  * Input shapes are followed from layer to layer, so sizes are derived, never hard-coded.
  */
 public class Sequential {
-    static {
-        Backend.configure();   // before anything here can load ND4J (see Backend)
-    }
     private final Init init;
     private final long[] inputShape;
     private long[] outputShape;
