@@ -1,7 +1,9 @@
 package io.github.scratchnet.cli;
 
 import io.github.scratchnet.core.DType;
-import io.github.scratchnet.core.ParamFiles;
+import io.github.scratchnet.core.io.ParamFiles;
+import io.github.scratchnet.engine.CpuRuntime;
+import io.github.scratchnet.engine.Engine;
 import io.github.scratchnet.layers.Dropout;
 import io.github.scratchnet.layers.Sequential;
 import io.github.scratchnet.trainer.Checkpoint;
@@ -12,7 +14,6 @@ import io.github.scratchnet.trainer.NetworkSpec;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Locale;
-import org.nd4j.linalg.factory.Nd4j;
 import picocli.CommandLine.Option;
 
 /** Options and steps the commands share. */
@@ -37,14 +38,24 @@ final class Common {
                 if (threads < 1) {
                     throw new IllegalArgumentException("--threads must be at least 1, got " + threads);
                 }
-                io.github.scratchnet.core.Workers.setThreads(threads);
-                Nd4j.getEnvironment().setMaxMasterThreads(threads);
-                Nd4j.getEnvironment().setMaxThreads(threads);
+                CpuRuntime.setThreads(threads);
             }
         }
 
         Path dataDir() {
             return DataDir.resolve(data);
+        }
+    }
+
+    /** --engine: which code computes the network. */
+    static final class Compute {
+        @Option(names = "--engine", paramLabel = "NAME",
+                description = "fast (the CPU kernels; the default on the CPU) or book (the layers as written, any backend).")
+        Engine engine;
+
+        /** The engine asked for, else the standard one for this backend. */
+        Engine engine() {
+            return engine != null ? engine : Engine.standard();
         }
     }
 

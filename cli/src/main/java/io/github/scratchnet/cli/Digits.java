@@ -1,7 +1,7 @@
 package io.github.scratchnet.cli;
 
-import io.github.scratchnet.core.FileFormatException;
-import io.github.scratchnet.core.ParamFiles;
+import io.github.scratchnet.core.io.FileFormatException;
+import io.github.scratchnet.core.io.ParamFiles;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;

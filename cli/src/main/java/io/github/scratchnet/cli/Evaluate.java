@@ -1,7 +1,7 @@
 package io.github.scratchnet.cli;
 
-import io.github.scratchnet.core.AtomicFiles;
 import io.github.scratchnet.core.DType;
+import io.github.scratchnet.core.io.AtomicFiles;
 import io.github.scratchnet.layers.Sequential;
 import io.github.scratchnet.trainer.Dataset;
 import java.nio.charset.StandardCharsets;
@@ -22,6 +22,9 @@ final class Evaluate implements Callable<Integer> {
     @Mixin
     Common.Model model;
 
+    @Mixin
+    Common.Compute compute;
+
     @Option(names = "--dtype", paramLabel = "TYPE", description = "float32 or float64 (default: float32, or the checkpoint's).")
     DType dtype;
 
@@ -39,7 +42,7 @@ final class Evaluate implements Callable<Integer> {
         }
         Sequential net = model.load(dtype);
         Dataset test = Common.mnist(common, false).head(testSize);
-        int[] predicted = net.classify(test.images(), 100);
+        int[] predicted = compute.engine().plan(net).classify(test.images(), 100);
         int[] labels = test.labels();
         int k = (int) net.outputSize();
         long[][] confusion = new long[k][k];

@@ -1,7 +1,7 @@
 package io.github.scratchnet.cli;
 
 import io.github.scratchnet.core.DType;
-import io.github.scratchnet.layers.Sequential;
+import io.github.scratchnet.layers.Model;
 import io.github.scratchnet.layers.SoftmaxWithLoss;
 import java.nio.file.Path;
 import java.util.List;
@@ -22,12 +22,15 @@ final class Predict implements Callable<Integer> {
     @Mixin
     Common.Model model;
 
+    @Mixin
+    Common.Compute compute;
+
     @Parameters(arity = "1..*", paramLabel = "IMAGE", description = "Image files.")
     List<Path> images;
 
     @Override
     public Integer call() throws Exception {
-        Sequential net = model.load(DType.FLOAT32);
+        Model net = compute.engine().plan(model.load(DType.FLOAT32));
         for (Path image : images) {
             INDArray x = Digits.load(image);
             INDArray p = SoftmaxWithLoss.softmax(net.predict(x, false));

@@ -17,10 +17,11 @@ final class Progress {
     }
 
     private static void start(Trainer t) {
-        System.out.printf(Locale.ROOT, "training %s on %d images (%s, batch %d, %s, %s), %d epochs%s%n",
+        System.out.printf(Locale.ROOT, "training %s on %d images (%s, batch %d, %s, %s, %s engine), %d epochs%s%n",
                 t.spec().preset().name().toLowerCase(Locale.ROOT), t.trainSet().size(), t.optimizer(),
                 t.config().batchSize(), t.spec().dtype().name().toLowerCase(Locale.ROOT),
-                "dropout " + t.spec().dropout().name().toLowerCase(Locale.ROOT), t.config().epochs(),
+                "dropout " + t.spec().dropout().name().toLowerCase(Locale.ROOT),
+                t.engine().name().toLowerCase(Locale.ROOT), t.config().epochs(),
                 t.epochsDone() > 0 ? ", resuming after epoch " + t.epochsDone() : "");
     }
 

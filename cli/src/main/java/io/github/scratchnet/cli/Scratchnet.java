@@ -20,7 +20,7 @@ public final class Scratchnet implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "a command is required: train, evaluate, predict or summary");
+        throw new CommandLine.ParameterException(spec.commandLine(), "a command is required: train, evaluate, predict, summary or bench");
     }
 
     /** The command line with scratchnet's error handling: one line for user errors, exit 1; usage errors exit 2. */

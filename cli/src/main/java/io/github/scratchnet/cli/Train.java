@@ -1,7 +1,7 @@
 package io.github.scratchnet.cli;
 
 import io.github.scratchnet.core.DType;
-import io.github.scratchnet.core.ParamFiles;
+import io.github.scratchnet.core.io.ParamFiles;
 import io.github.scratchnet.layers.Dropout;
 import io.github.scratchnet.optimizers.OptimizerKind;
 import io.github.scratchnet.trainer.Checkpoint;
@@ -29,6 +29,9 @@ final class Train implements Callable<Integer> {
 
     @Mixin
     Common.Options common;
+
+    @Mixin
+    Common.Compute compute;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -101,8 +104,8 @@ final class Train implements Callable<Integer> {
         }
         Dataset train = Common.mnist(common, true);
         Dataset test = Common.mnist(common, false);
-        Trainer trainer = resume ? Checkpoint.resume(checkpoint, train, test, epochs)
-                : new Trainer(NetworkSpec.of(network, dtype, dropout, seed), config, train, test);
+        Trainer trainer = resume ? Checkpoint.resume(checkpoint, train, test, epochs, compute.engine)
+                : new Trainer(NetworkSpec.of(network, dtype, dropout, seed), config, train, test, compute.engine());
         Files.createDirectories(out);
         long start = System.nanoTime();
         History history = trainer.run(checkpoint, Progress.forTerminal(System.console() != null));

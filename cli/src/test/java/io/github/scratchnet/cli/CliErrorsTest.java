@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.github.scratchnet.core.ParamFiles;
 import io.github.scratchnet.core.TestData;
+import io.github.scratchnet.core.io.ParamFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

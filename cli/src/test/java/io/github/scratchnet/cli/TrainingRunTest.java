@@ -3,8 +3,8 @@ package io.github.scratchnet.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.github.scratchnet.core.Npz;
-import io.github.scratchnet.core.ParamFiles;
+import io.github.scratchnet.core.io.Npz;
+import io.github.scratchnet.core.io.ParamFiles;
 import io.github.scratchnet.trainer.Mnist;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -6,14 +6,14 @@ import java.nio.file.Path;
 import java.util.Locale;
 
 /**
- * Picks the fastest ND4J native build on the classpath for this CPU, before ND4J loads. On x86-64
- * Linux the build also carries the oneDNN build with AVX2 kernels (whose sgemm measured 2-4x the
- * generic build's on the im2row shapes); it is chosen when the CPU has AVX2 and FMA, otherwise
- * the generic build loads. {@link #configure()} has to run before the first use of ND4J: the CLI
+ * ND4J's set-up, which every path needs (the book's layers compute on ND4J too), done before ND4J
+ * loads: the fastest native build on the classpath for this CPU (on x86-64 Linux the oneDNN build
+ * with AVX2 kernels where the CPU has AVX2 and FMA, else the generic one), and OpenMP's idle
+ * threads set to sleep. {@link #configure()} has to run before the first use of ND4J: the CLI
  * calls it in main, the tests through a launcher listener, and the classes a program starts from
- * ({@link DType}, which every network and Init needs; {@link ParamFiles}; the trainer's
- * {@code Dataset}) call it when they load. A program that uses ND4J before any of those gets a
- * warning on standard error (once) saying what it costs and how to avoid it.
+ * ({@link DType}, which every network needs; {@code ParamFiles}; the trainer's {@code Dataset})
+ * call it when they load. A program that uses ND4J before any of those gets a warning on
+ * standard error (once) saying what it costs and how to avoid it.
  */
 public final class Backend {
     /** JavaCPP's property naming the variant of the native libraries to load. */
@@ -51,9 +51,8 @@ public final class Backend {
 
     /**
      * Sets OMP_WAIT_POLICY=PASSIVE in this process's environment (unless the user set it) before
-     * the native libraries load. By default OpenMP's threads spin for a while after each ND4J op,
-     * and on a machine with few cores they then steal the cores from the convolution's worker
-     * threads: a DeepConvNet training step took 1.6x as long on 2 cores (125 against 77 ms).
+     * the native libraries load: by default OpenMP's threads spin for a while after each ND4J op,
+     * and on a machine with few cores they take the cores from the fast kernels' worker threads.
      * OpenMP reads the variable once, when it loads, so where ND4J's native library is already
      * loaded this is too late: it then warns instead, once.
      */
@@ -73,8 +72,8 @@ public final class Backend {
     }
 
     static final String LATE_WARNING = "scratchnet: ND4J's native library was loaded before scratchnet could"
-            + " configure it, so OpenMP's threads spin between ops and training on few cores can take ~1.6x as"
-            + " long. Call io.github.scratchnet.core.Backend.configure() before the first use of ND4J, or set"
+            + " configure it, so OpenMP's threads spin between ops, which on few cores slows training"
+            + " considerably. Call io.github.scratchnet.core.Backend.configure() before the first use of ND4J, or set"
             + " OMP_WAIT_POLICY=PASSIVE in the environment.";
 
     /** Whether ND4J's CPU library (or the OpenMP runtime it brings) is mapped into this process already (Linux). */
@@ -91,11 +90,17 @@ public final class Backend {
     }
 
     /**
-     * Whether ND4J runs on its CPU backend, where arrays live in host memory: the fast kernels
-     * ({@link SampleConv}, {@link MaxPool}) read and write it directly and serve only there.
+     * Whether ND4J runs on its CPU backend, where arrays live in host memory: the fast engine's
+     * kernels read and write that memory directly and serve only there.
      */
     public static boolean onCpu() {
-        return org.nd4j.linalg.factory.Nd4j.getBackend().getClass().getSimpleName().startsWith("Cpu");
+        return name().startsWith("Cpu");
+    }
+
+    /** The name of ND4J's backend, such as CpuBackend or CudaBackend (loading ND4J, configured first). */
+    public static String name() {
+        configure();
+        return org.nd4j.linalg.factory.Nd4j.getBackend().getClass().getSimpleName();
     }
 
     private static boolean cpuHas(String... flags) {

@@ -3,13 +3,10 @@ package io.github.scratchnet.core;
 /**
  * The geometry of sliding a FH x FW window over a (C, H, W) input with a stride and zero padding,
  * as Convolution and Pooling do (book section 7.4). Knows the output size
- * {@code OH = (H + 2*pad - FH) / stride + 1} (floor, like the book) and the im2row index table.
+ * {@code OH = (H + 2*pad - FH) / stride + 1} (floor, like the book) and the sizes of the im2row matrix.
  */
 public final class ConvGeometry {
     public final int c, h, w, fh, fw, stride, pad, oh, ow;
-
-    /** Built on first use, then shared: row (oy*OW+ox), column (c*FH+ky)*FW+kx -> offset in one sample, or -1 in the padding. */
-    private int[] table;
 
     public ConvGeometry(long c, long h, long w, int fh, int fw, int stride, int pad) {
         if (c < 1 || h < 1 || w < 1) {
@@ -49,31 +46,15 @@ public final class ConvGeometry {
         return oh * ow;
     }
 
-    /**
-     * The im2row index table of one sample: entry {@code (oy*OW+ox)*C*FH*FW + (c*FH+ky)*FW+kx} is the
-     * offset of {@code x[c, oy*stride+ky-pad, ox*stride+kx-pad]} within the sample, or -1 where the
-     * window lies in the zero padding.
-     */
-    public int[] table() {
-        if (table == null) {
-            int[] t = new int[rowsPerSample() * rowLength()];
-            int k = 0;
-            for (int oy = 0; oy < oh; oy++) {
-                for (int ox = 0; ox < ow; ox++) {
-                    for (int ch = 0; ch < c; ch++) {
-                        for (int ky = 0; ky < fh; ky++) {
-                            int y = oy * stride + ky - pad;
-                            for (int kx = 0; kx < fw; kx++) {
-                                int x = ox * stride + kx - pad;
-                                t[k++] = (y < 0 || y >= h || x < 0 || x >= w) ? -1 : (ch * h + y) * w + x;
-                            }
-                        }
-                    }
-                }
-            }
-            table = t;
-        }
-        return table;
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof ConvGeometry g && c == g.c && h == g.h && w == g.w && fh == g.fh && fw == g.fw
+                && stride == g.stride && pad == g.pad;
+    }
+
+    @Override
+    public int hashCode() {
+        return java.util.Objects.hash(c, h, w, fh, fw, stride, pad);
     }
 
     @Override

@@ -24,14 +24,4 @@ public enum DType {
     public DataType nd4j() {
         return nd4j;
     }
-
-    /** The scratchnet type of an ND4J data type, or an error naming the unsupported type. */
-    public static DType of(DataType type) {
-        for (DType t : values()) {
-            if (t.nd4j == type) {
-                return t;
-            }
-        }
-        throw new IllegalArgumentException("unsupported data type " + type + ": expected FLOAT or DOUBLE");
-    }
 }

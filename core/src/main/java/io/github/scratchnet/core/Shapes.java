@@ -40,9 +40,18 @@ public final class Shapes {
         }
     }
 
+    /** Throws an IllegalArgumentException naming {@code what} unless a sample of {@code shape} (N, ...) has {@code features} elements. */
+    public static void requireFeatures(String what, long[] shape, long features) {
+        if (shape.length < 2 || length(Arrays.copyOfRange(shape, 1, shape.length)) != features) {
+            throw new IllegalArgumentException(what + " expects " + features + " features per sample, found shape "
+                    + str(shape));
+        }
+    }
+
     /**
      * Whether x's elements lie in C order from the start of its buffer, with no gaps (strides of
-     * size-1 axes do not matter), so raw-memory kernels may read it as one flat array.
+     * size-1 axes do not matter): the one test of "a dense C-ordered array" that reshapes, reused
+     * buffers and the CPU kernels (which read such an array as one flat run of memory) rely on.
      */
     public static boolean isDense(INDArray x) {
         if (x.offset() != 0) {
@@ -58,5 +67,10 @@ public final class Shapes {
             expected *= shape[i];
         }
         return true;
+    }
+
+    /** x itself where it is dense ({@link #isDense}), else a dense copy. */
+    public static INDArray dense(INDArray x) {
+        return isDense(x) ? x : x.dup('c');
     }
 }

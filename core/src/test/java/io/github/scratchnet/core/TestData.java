@@ -3,6 +3,7 @@ package io.github.scratchnet.core;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.scratchnet.core.io.Npz;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

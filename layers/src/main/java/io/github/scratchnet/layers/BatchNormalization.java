@@ -56,11 +56,7 @@ public final class BatchNormalization implements Layer {
     @Override
     public INDArray forward(INDArray x, boolean train) {
         long d = gamma.length();
-        if (x.rank() < 2 || x.length() / x.size(0) != d) {
-            throw new IllegalArgumentException("BatchNormalization expects " + d + " features per sample, found shape "
-                    + Shapes.str(x.shape()));
-        }
-        xShape = x.shape();
+        xShape = outputShape(x.shape());
         INDArray x2 = x.reshape('c', x.size(0), d);
         INDArray out;
         if (train) {
@@ -100,6 +96,7 @@ public final class BatchNormalization implements Layer {
 
     @Override
     public long[] outputShape(long[] in) {
+        Shapes.requireFeatures("BatchNormalization", in, gamma.length());
         return in;
     }
 

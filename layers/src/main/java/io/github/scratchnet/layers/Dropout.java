@@ -1,6 +1,8 @@
 package io.github.scratchnet.layers;
 
 import io.github.scratchnet.core.Rng;
+import io.github.scratchnet.core.Shapes;
+import java.util.Locale;
 import java.util.function.Function;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -67,7 +69,7 @@ public final class Dropout implements Layer {
      * three ND4J ops).
      */
     private INDArray drawScale(long[] shape, DataType type) {
-        int count = Math.toIntExact(io.github.scratchnet.core.Shapes.length(shape));
+        int count = Math.toIntExact(Shapes.length(shape));
         if (type == DataType.FLOAT) {
             float kept = mode == Mode.INVERTED ? 1f / (float) (1 - ratio) : 1f;
             float[] values = new float[count];
@@ -107,6 +109,6 @@ public final class Dropout implements Layer {
 
     @Override
     public String describe() {
-        return "Dropout(" + ratio + ", " + mode.name().toLowerCase(java.util.Locale.ROOT) + ")";
+        return "Dropout(" + ratio + ", " + mode.name().toLowerCase(Locale.ROOT) + ")";
     }
 }

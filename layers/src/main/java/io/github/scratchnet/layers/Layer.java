@@ -12,7 +12,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * behave the same in both modes ignore it.
  *
  * <p>The arrays forward and backward return, and the gradients, belong to the layer and are
- * refilled by its next forward or backward (fresh memory is slow, so layers reuse theirs);
+ * refilled by its next forward or backward (layers reuse their arrays, see {@code Buffers});
  * {@code dup()} what must outlive that.
  */
 public interface Layer {
@@ -24,15 +24,9 @@ public interface Layer {
     INDArray backward(INDArray dout);
 
     /**
-     * As {@link #backward(INDArray)}, for the first layer of a network, whose input (the images)
-     * needs no gradient: writes the parameter gradients and may skip dL/dx, returning null. A
-     * convolution saves a third of its backward this way.
+     * The output shape for an input shape (both with the batch dimension first); an
+     * IllegalArgumentException naming the layer where the input does not fit.
      */
-    default INDArray backwardParamsOnly(INDArray dout) {
-        return backward(dout);
-    }
-
-    /** The output shape for an input shape (both with the batch dimension first). */
     long[] outputShape(long[] inputShape);
 
     /** Trainable parameters by local name ("W", "b", "gamma", "beta"), in a fixed order. */
@@ -48,15 +42,6 @@ public interface Layer {
     /** Non-trainable state that is saved with the params but never touched by optimizers. */
     default Map<String, INDArray> state() {
         return Map.of();
-    }
-
-    /**
-     * Whether the last forward passed its input through because the convolution before it (in a
-     * Sequential) computed this layer in its own pass: a ReLU, or a max pooling after it. Its
-     * time then shows under that convolution.
-     */
-    default boolean fusedIntoPrevious() {
-        return false;
     }
 
     /** A short description for summaries, such as {@code Convolution(16, 3x3, stride 1, pad 1)}. */

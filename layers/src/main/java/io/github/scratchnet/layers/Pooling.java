@@ -1,27 +1,24 @@
 package io.github.scratchnet.layers;
 
-import io.github.scratchnet.core.Backend;
 import io.github.scratchnet.core.Buffers;
 import io.github.scratchnet.core.ConvGeometry;
 import io.github.scratchnet.core.Im2Row;
-import io.github.scratchnet.core.MaxPool;
-import io.github.scratchnet.core.SampleConv;
 import io.github.scratchnet.core.Shapes;
-import java.nio.LongBuffer;
-import org.nd4j.linalg.api.buffer.DataType;
+import java.util.Locale;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.ops.impl.indexaccum.custom.ArgMax;
-import org.nd4j.linalg.api.ops.impl.reduce.floating.Mean;
-import org.nd4j.linalg.api.ops.impl.reduce.same.Max;
+import org.nd4j.linalg.api.ops.impl.shape.OneHot;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * Max or average pooling through im2row, book section 7.4.4. x (N, C, H, W), out (N, C, OH, OW)
- * with {@code OH = (H + 2*pad - PH) / stride + 1} (floor). As in the book, padding is zeros and
- * takes part in the window (a max can be 0 from the padding; an average divides by PH*PW).
- * Max pooling sends the gradient to the first maximum of each window. On the CPU, max pooling
- * runs {@link MaxPool} (straight on the (N, C, H, W) buffers, several times faster); the im2row
- * form stays as the reference, and PoolingTest proves the two equal.
+ * Max or average pooling through im2row, book section 7.4.4. im2row puts each window of each
+ * channel in a row of PH*PW elements; max pooling takes the maximum of each row and remembers
+ * which element it was (argMax), average pooling takes the mean. Backward sends each gradient
+ * back where its output came from: all of it to the first maximum of the window, or an equal
+ * share to every element, then row2im adds the windows back into dx.
+ * <p>
+ * x (N, C, H, W), out (N, C, OH, OW) with {@code OH = (H + 2*pad - PH) / stride + 1} (floor). As
+ * in the book, padding is zeros and takes part in the windows (a maximum can be a padding 0; an
+ * average divides by PH*PW).
  */
 public final class Pooling implements Layer {
 
@@ -30,9 +27,6 @@ public final class Pooling implements Layer {
     }
 
     private final Kind kind;
-    /** Max pooling through {@link MaxPool}: true on the CPU backend; false keeps the im2row form. */
-    private boolean direct = Backend.onCpu();
-    private int[] argMaxIndex;
     private final int ph;
     private final int pw;
     private final int stride;
@@ -40,21 +34,12 @@ public final class Pooling implements Layer {
 
     // set by forward, read by backward
     private ConvGeometry geometry;
-    private long[] xShape;
+    private long n;
     private INDArray argMax;
-    // buffers kept between steps
-    private INDArray windows;
-    private INDArray pooled;
+    // arrays refilled at every step
+    private INDArray col;
     private INDArray out;
-    private INDArray d;
-    private INDArray dcol;
     private INDArray dx;
-    private int[] target;
-    /** The convolution (ReLU between) that computes this pooling in its own pass, or null; see {@link #after}. */
-    private Convolution after;
-    /** Whether the last forward was computed by that convolution; backward then passes dout on to it. */
-    private boolean fused;
-    private INDArray deferred;
 
     /** A {@code size x size} window moved by {@code stride}, no padding: the book's Pooling. */
     public Pooling(Kind kind, int size, int stride) {
@@ -73,150 +58,61 @@ public final class Pooling implements Layer {
         this.pad = pad;
     }
 
-    /**
-     * Called by Sequential when this pooling follows {@code conv} and a ReLU: in float32 on the
-     * CPU the convolution then pools each sample in its own pass (forward: the maxima and their
-     * argMax; backward: the unpooled, masked gradient), and this layer's forward returns what it
-     * wrote, after checking that its input is that convolution's output; backward hands dout on
-     * unchanged (the ReLU passes it through) for the convolution to unpool. Otherwise it computes as before.
-     */
-    void after(Convolution conv) {
-        this.after = conv;
-        conv.poolFollows(this);
-    }
-
-    /**
-     * The output and argMax buffers for a convolution output of {@code convOut} shape, for the
-     * convolution to fill; null where this pooling cannot be fused (not a 2x2, stride 2,
-     * unpadded max pooling through MaxPool).
-     */
-    SampleConv.Pool2x2 fusedPooling(long[] convOut) {
-        if (kind != Kind.MAX || !direct) {
-            return null;
-        }
-        ConvGeometry g = geometry(convOut);
-        if (!MaxPool.is2x2(g)) {
-            return null;
-        }
-        out = Buffers.reuse(out, DataType.FLOAT, convOut[0], convOut[1], g.oh, g.ow);
-        if (argMaxIndex == null || argMaxIndex.length != out.length()) {
-            argMaxIndex = new int[Math.toIntExact(out.length())];
-        }
-        return new SampleConv.Pool2x2(g, out, argMaxIndex);
-    }
-
-    /** Whether dout is the gradient the last backward handed on to the convolution for unpooling. */
-    boolean deferredGradient(INDArray dout) {
-        return deferred != null && dout == deferred;
-    }
-
     @Override
     public INDArray forward(INDArray x, boolean train) {
-        Shapes.requireRank("Pooling", x.shape(), 4, "(N, C, H, W)");
-        xShape = x.shape();
-        ConvGeometry g = geometry(xShape);
-        DataType type = x.dataType();
-        deferred = null;
-        fused = after != null && after.pooledFrom(x);
-        if (fused) {
-            argMax = null;
-            return out;                   // the convolution wrote out and argMaxIndex (see after)
-        }
-        if (kind == Kind.MAX && direct) {
-            INDArray in = Im2Row.contiguous(x);
-            out = Buffers.reuse(out, type, xShape[0], xShape[1], g.oh, g.ow);
-            if (argMaxIndex == null || argMaxIndex.length != out.length()) {
-                argMaxIndex = new int[Math.toIntExact(out.length())];
-            }
-            MaxPool.forward(in, g, out, argMaxIndex);
-            argMax = null;
-            return out;
-        }
-        argMaxIndex = null;
-        // (N*OH*OW, C*PH*PW) in memory is (N*OH*OW*C, PH*PW): one window per row.
-        windows = Im2Row.im2row(x, g, windows);
-        INDArray rows = windows.reshape('c', windows.length() / ((long) ph * pw), (long) ph * pw);
-        pooled = Buffers.reuse(pooled, type, rows.size(0));
+        ConvGeometry g = geometry = geometry(x.shape());
+        n = x.size(0);
+        col = Im2Row.im2row(x, g, col);
+        INDArray rows = col.reshape('c', col.length() / ((long) ph * pw), (long) ph * pw);   // one window per row
+        INDArray pooled;
         if (kind == Kind.MAX) {
-            argMax = Buffers.reuse(argMax, DataType.LONG, rows.size(0));
-            Nd4j.exec(new ArgMax(new INDArray[] {rows}, new INDArray[] {argMax}, false, 1));
-            Nd4j.getExecutioner().exec(new Max(rows, pooled, 1));
+            argMax = Nd4j.argMax(rows, 1);
+            pooled = rows.max(1);
         } else {
-            Nd4j.getExecutioner().exec(new Mean(rows, pooled, 1));
+            pooled = rows.mean(1);
         }
-        out = Buffers.reuse(out, type, xShape[0], xShape[1], g.oh, g.ow);
-        out.assign(pooled.reshape('c', xShape[0], g.oh, g.ow, xShape[1]).permute(0, 3, 1, 2));
-        return out;
+        out = Buffers.reuse(out, x.dataType(), n, g.c, g.oh, g.ow);
+        return out.assign(pooled.reshape('c', n, g.oh, g.ow, g.c).permute(0, 3, 1, 2));
     }
 
     @Override
     public INDArray backward(INDArray dout) {
-        Layer.requireForward(xShape, this);
-        if (fused) {
-            deferred = dout;
-            return dout;                  // the convolution unpools it (see after)
-        }
+        Layer.requireForward(col, this);
         ConvGeometry g = geometry;
-        int pp = ph * pw;
-        DataType type = dout.dataType();
-        if (argMaxIndex != null) {
-            dx = Buffers.reuse(dx, type, xShape);
-            MaxPool.backward(Im2Row.contiguous(dout), argMaxIndex, g, dx);
-            return dx;
-        }
-        d = Buffers.reuse(d, type, xShape[0], g.oh, g.ow, xShape[1]); // one entry per window, (N, OH, OW, C)
-        d.assign(dout.permute(0, 2, 3, 1));
-        int count = Math.toIntExact(d.length());
-        dx = Buffers.reuse(dx, type, xShape).assign(0);
+        int size = ph * pw;
+        // one gradient per window, in the order of col's rows: (N, OH, OW, C) flattened
+        INDArray d = dout.permute(0, 2, 3, 1).dup('c').reshape('c', col.length() / size, 1);
+        INDArray dcol;
         if (kind == Kind.MAX) {
-            // Each window's gradient goes to the input element it took its max from.
-            LongBuffer arg = argMax.data().asNioLong();
-            int[] table = g.table();
-            int perSample = g.rowsPerSample() * g.c;
-            if (target == null || target.length != count) {
-                target = new int[count];
-            }
-            for (int r = 0; r < count; r++) {
-                int j = table[(r % perSample) * pp + (int) arg.get(r)];
-                target[r] = j < 0 ? -1 : (r / perSample) * g.sampleSize() + j;
-            }
-            Im2Row.scatterAdd(d, target, 1, 0, dx);
-            return dx;
+            dcol = Nd4j.create(dout.dataType(), d.size(0), size);
+            Nd4j.exec(new OneHot(argMax, dcol, size));                          // 1 at each window's argMax
+            dcol.muliColumnVector(d);
+        } else {
+            dcol = Nd4j.zeros(dout.dataType(), d.size(0), size).addiColumnVector(d).divi(size);
         }
-        // Average: each window element gets dout / (PH*PW).
-        dcol = Buffers.reuse(dcol, type, count, pp).assign(0).addiColumnVector(d.reshape('c', count, 1)).divi(pp);
-        return Im2Row.row2im(dcol.reshape('c', xShape[0] * g.rowsPerSample(), g.rowLength()), xShape[0], g, dx);
+        dx = Im2Row.row2im(dcol.reshape('c', col.shape()), n, g, dx);
+        return dx;
     }
 
-    @Override
-    public boolean fusedIntoPrevious() {
-        return fused;
+    /** The geometry of these windows over an input of {@code inputShape} (N, C, H, W); an error where it does not fit. */
+    public ConvGeometry geometry(long[] inputShape) {
+        Shapes.requireRank("Pooling", inputShape, 4, "(N, C, H, W)");
+        return new ConvGeometry(inputShape[1], inputShape[2], inputShape[3], ph, pw, stride, pad);
     }
 
-    /** true: max pooling through {@link MaxPool} (the CPU default); false: the book's im2row form. Returns this layer. */
-    public Pooling direct(boolean direct) {
-        this.direct = direct;
-        return this;
-    }
-
-    private ConvGeometry geometry(long[] in) {
-        ConvGeometry g = geometry;
-        if (g == null || g.c != in[1] || g.h != in[2] || g.w != in[3]) {
-            g = new ConvGeometry(in[1], in[2], in[3], ph, pw, stride, pad);
-            geometry = g;
-        }
-        return g;
+    public Kind kind() {
+        return kind;
     }
 
     @Override
     public long[] outputShape(long[] in) {
-        ConvGeometry g = new ConvGeometry(in[1], in[2], in[3], ph, pw, stride, pad);
+        ConvGeometry g = geometry(in);
         return new long[] {in[0], in[1], g.oh, g.ow};
     }
 
     @Override
     public String describe() {
-        return "Pooling(" + kind.name().toLowerCase(java.util.Locale.ROOT) + ", " + ph + "x" + pw + ", stride " + stride
+        return "Pooling(" + kind.name().toLowerCase(Locale.ROOT) + ", " + ph + "x" + pw + ", stride " + stride
                 + (pad > 0 ? ", pad " + pad : "") + ")";
     }
 }

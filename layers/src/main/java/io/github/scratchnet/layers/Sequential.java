@@ -1,18 +1,17 @@
 package io.github.scratchnet.layers;
 
-import io.github.scratchnet.core.Buffers;
 import io.github.scratchnet.core.DType;
 import io.github.scratchnet.core.Init;
 import io.github.scratchnet.core.Params;
 import io.github.scratchnet.core.Shapes;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * A network: layers applied in order, then {@link SoftmaxWithLoss}. Adding a layer names its
@@ -21,7 +20,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * BatchNormalization's {@code gamma, beta, running_mean, running_var} become gamma1, beta1...).
  * Input shapes are followed from layer to layer, so sizes are derived, never hard-coded.
  */
-public class Sequential {
+public class Sequential implements Model {
     private final Init init;
     private final long[] inputShape;
     private long[] outputShape;
@@ -64,84 +63,60 @@ public class Sequential {
                 all.put(e.getKey() + number, e.getValue());
             }
         }
-        Layer last = layers.isEmpty() ? null : layers.get(layers.size() - 1);
-        if (layer instanceof Relu relu && last instanceof Convolution conv) {
-            relu.after(conv);             // the convolution computes the ReLU in its own pass (see Relu)
-        }
-        if (layer instanceof Pooling pool && last instanceof Relu relu && relu.linkedConvolution() != null) {
-            pool.after(relu.linkedConvolution());   // and the pooling after it, where it can (see Pooling)
-        }
         layers.add(layer);
         numbers.add(number);
-        outputShape = java.util.Arrays.copyOfRange(out, 1, out.length);
+        outputShape = Arrays.copyOfRange(out, 1, out.length);
         return this;
     }
 
-    /** Scores (N, K) for x (N, inputShape...); x is converted to the network's data type. */
+    @Override
     public INDArray predict(INDArray x, boolean train) {
-        long[] expected = Shapes.withBatch(x.rank() > 0 ? x.size(0) : 0, inputShape);
-        if (!java.util.Arrays.equals(x.shape(), expected)) {
-            throw new IllegalArgumentException("the network expects input (N, " + Shapes.str(inputShape).substring(1)
-                    + ", found " + Shapes.str(x.shape()));
-        }
-        INDArray out = x.dataType() == dtype().nd4j() ? x : x.castTo(dtype().nd4j());
+        INDArray out = input(x);
         for (Layer layer : layers) {
             out = layer.forward(out, train);
         }
         return out;
     }
 
-    /** Forward through the layers and the loss; the mean loss of the batch. */
+    /** x checked against the input shape, (N, inputShape...), and converted to the network's data type. */
+    public INDArray input(INDArray x) {
+        long[] expected = Shapes.withBatch(x.rank() > 0 ? x.size(0) : 0, inputShape);
+        if (!Arrays.equals(x.shape(), expected)) {
+            throw new IllegalArgumentException("the network expects input (N, " + Shapes.str(inputShape).substring(1)
+                    + ", found " + Shapes.str(x.shape()));
+        }
+        return x.dataType() == dtype().nd4j() ? x : x.castTo(dtype().nd4j());
+    }
+
+    @Override
     public double loss(INDArray x, INDArray labels, boolean train) {
         return loss.forward(predict(x, train), labels);
     }
 
-    /**
-     * Backward from the loss of the last {@link #loss} call through every layer; the gradients by
-     * parameter key, in the order of {@link #params()}.
-     */
+    @Override
     public Map<String, INDArray> gradient() {
         INDArray dout = loss.backward();
-        for (int i = layers.size() - 1; i > 0; i--) {
+        for (int i = layers.size() - 1; i >= 0; i--) {
             dout = layers.get(i).backward(dout);
         }
-        layers.get(0).backwardParamsOnly(dout);
         Map<String, INDArray> grads = new LinkedHashMap<>();
         for (int i = 0; i < layers.size(); i++) {
-            String number = numbers.get(i);
-            layers.get(i).grads().forEach((k, g) -> grads.put(k + number, g));
+            grads.putAll(keyed(i, layers.get(i).grads()));
         }
         return grads;
     }
 
-    /** Predicted classes in test mode, computed {@code batchSize} samples at a time. */
-    public int[] classify(INDArray x, int batchSize) {
-        long n = x.size(0);
-        int[] out = new int[Math.toIntExact(n)];
-        INDArray batch = null;
-        for (long from = 0; from < n; from += batchSize) {
-            long to = Math.min(n, from + batchSize);
-            // copied into one reused dense buffer: the layers would otherwise copy each view into fresh memory
-            INDArray view = x.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(from, to));
-            batch = Buffers.reuse(batch, view.dataType(), view.shape()).assign(view);
-            INDArray scores = predict(batch, false);
-            long[] arg = Nd4j.argMax(scores, 1).toLongVector();
-            for (int i = 0; i < arg.length; i++) {
-                out[(int) from + i] = (int) arg[i];
-            }
-        }
-        return out;
+    /** Arrays under layer {@code layerIndex}'s local names ("W", "gamma", ...) put under the network's keys ("W3", "gamma1", ...). */
+    public Map<String, INDArray> keyed(int layerIndex, Map<String, INDArray> local) {
+        String number = numbers.get(layerIndex);
+        Map<String, INDArray> m = new LinkedHashMap<>();
+        local.forEach((k, a) -> m.put(k + number, a));
+        return m;
     }
 
-    /** Fraction of samples whose predicted class equals the label (labels as for {@link SoftmaxWithLoss}). */
-    public double accuracy(INDArray x, INDArray labels, int batchSize) {
-        int[] predicted = classify(x, batchSize);
-        int[] t = SoftmaxWithLoss.classIndices(labels, predicted.length, outputShape[outputShape.length - 1]);
-        int correct = 0;
-        for (int i = 0; i < t.length; i++) {
-            correct += predicted[i] == t[i] ? 1 : 0;
-        }
-        return (double) correct / t.length;
+    @Override
+    public Sequential network() {
+        return this;
     }
 
     /** Trainable parameters by key: the arrays the layers compute with. */
@@ -198,5 +173,4 @@ public class Sequential {
     public long outputSize() {
         return Shapes.length(outputShape);
     }
-
 }

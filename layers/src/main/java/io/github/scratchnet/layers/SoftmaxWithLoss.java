@@ -56,11 +56,6 @@ public final class SoftmaxWithLoss {
         return dx.divi(t.length);
     }
 
-    /** Softmax of the last forward's scores, (N, K). */
-    public INDArray probabilities() {
-        return Layer.requireForward(y, this);
-    }
-
     /** Row-wise softmax, shifted by the row max for stability. */
     public static INDArray softmax(INDArray scores) {
         INDArray e = Transforms.exp(scores.subColumnVector(scores.max(1)), false);

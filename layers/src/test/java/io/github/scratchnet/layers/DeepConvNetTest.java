@@ -4,16 +4,22 @@ import static io.github.scratchnet.core.TestData.assertClose;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.github.scratchnet.core.DType;
-import io.github.scratchnet.core.Pickles;
 import io.github.scratchnet.core.TestData;
+import io.github.scratchnet.core.io.Pickles;
+import io.github.scratchnet.engine.Engine;
 import java.io.IOException;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
-/** The book's pretrained DeepConvNet against values the book's own code computed (deepconvnet_2016_batch4.npz). */
+/**
+ * The book's pretrained DeepConvNet against values the book's own code computed
+ * (deepconvnet_2016_batch4.npz), on both engines.
+ */
 class DeepConvNetTest {
     private static final double RTOL = 1e-9;
 
@@ -27,13 +33,20 @@ class DeepConvNetTest {
         return net.layers().stream().filter(l -> l instanceof Dropout).map(l -> (Dropout) l).toList();
     }
 
-    @Test
-    void testModeLogitsAndActivationsEqualTheBooks() throws IOException {
+    @ParameterizedTest
+    @EnumSource(Engine.class)
+    void testModeLogitsEqualTheBooks(Engine engine) throws IOException {
         Map<String, INDArray> ref = TestData.referenceNpz("deepconvnet_2016_batch4.npz");
-        Sequential net = bookNet();
+        Model net = engine.plan(bookNet());
         assertClose(ref.get("logits_test"), net.predict(ref.get("x"), false), RTOL, "logits_test");
         assertEquals(ref.get("loss_test_mode").getDouble(0), net.loss(ref.get("x"), ref.get("t"), false),
                 RTOL * ref.get("loss_test_mode").getDouble(0));
+    }
+
+    @Test
+    void eachLayersTestModeActivationsEqualTheBooks() throws IOException {
+        Map<String, INDArray> ref = TestData.referenceNpz("deepconvnet_2016_batch4.npz");
+        Sequential net = bookNet();
         INDArray a = ref.get("x").castTo(org.nd4j.linalg.api.buffer.DataType.DOUBLE);
         for (int i = 0; i <= 15; i++) {
             a = net.layers().get(i).forward(a, false);
@@ -44,11 +57,13 @@ class DeepConvNetTest {
         }
     }
 
-    @Test
-    void lossAndGradientsWithoutDropoutEqualTheBooks() throws IOException {
+    @ParameterizedTest
+    @EnumSource(Engine.class)
+    void lossAndGradientsWithoutDropoutEqualTheBooks(Engine engine) throws IOException {
         Map<String, INDArray> ref = TestData.referenceNpz("deepconvnet_2016_batch4.npz");
-        Sequential net = bookNet();
-        dropouts(net).forEach(d -> d.setMaskSource(shape -> Nd4j.ones(shape)));
+        Sequential book = bookNet();
+        dropouts(book).forEach(d -> d.setMaskSource(shape -> Nd4j.ones(shape)));
+        Model net = engine.plan(book);
         assertClose(ref.get("logits_nodrop"), net.predict(ref.get("x"), true), RTOL, "logits_nodrop");
         double loss = net.loss(ref.get("x"), ref.get("t"), true);
         assertEquals(ref.get("loss_nodrop").getDouble(0), loss, RTOL * loss);
@@ -57,11 +72,13 @@ class DeepConvNetTest {
         grads.forEach((k, g) -> assertClose(ref.get("grad_" + k), g, RTOL, "grad_" + k));
     }
 
-    @Test
-    void lossAndGradientsWithTheBooksDropoutMasksEqualTheBooks() throws IOException {
+    @ParameterizedTest
+    @EnumSource(Engine.class)
+    void lossAndGradientsWithTheBooksDropoutMasksEqualTheBooks(Engine engine) throws IOException {
         Map<String, INDArray> ref = TestData.referenceNpz("deepconvnet_2016_batch4.npz");
-        Sequential net = bookNet();
-        List<Dropout> drops = dropouts(net);
+        Sequential book = bookNet();
+        List<Dropout> drops = dropouts(book);
+        Model net = engine.plan(book);
         drops.get(0).setMaskSource(shape -> ref.get("drop_mask17"));
         drops.get(1).setMaskSource(shape -> ref.get("drop_mask19"));
         double loss = net.loss(ref.get("x"), ref.get("t"), true);

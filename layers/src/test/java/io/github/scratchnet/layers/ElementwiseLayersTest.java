@@ -5,9 +5,10 @@ import static io.github.scratchnet.core.TestData.randn;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import io.github.scratchnet.core.Init;
 import io.github.scratchnet.core.DType;
+import io.github.scratchnet.core.Init;
 import io.github.scratchnet.core.Rng;
+import io.github.scratchnet.core.cpu.Gemm;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -28,27 +29,6 @@ class ElementwiseLayersTest {
         assertClose(x.reshape('c', 2, 12).mmul(a.params().get("W")).addRowVector(a.params().get("b")),
                 a.forward(x, false), 1e-14, "out");
         assertEquals(4, a.backward(randn(1, 2, 4)).rank());
-    }
-
-    @Test
-    void affinesDirectGemmsEqualItsNd4jPath() {
-        // a dense input takes the direct GEMMs (Gemm), a strided view of the same values ND4J's
-        for (org.nd4j.linalg.api.buffer.DataType type : new org.nd4j.linalg.api.buffer.DataType[] {
-                org.nd4j.linalg.api.buffer.DataType.DOUBLE, org.nd4j.linalg.api.buffer.DataType.FLOAT}) {
-            double tol = type == org.nd4j.linalg.api.buffer.DataType.DOUBLE ? 1e-12 : 1e-5;
-            INDArray w = randn(30, 12, 4).castTo(type);
-            INDArray b = randn(31, 4).castTo(type);
-            INDArray x = randn(32, 5, 12).castTo(type);
-            INDArray strided = Nd4j.create(type, 5, 24).get(org.nd4j.linalg.indexing.NDArrayIndex.all(),
-                    org.nd4j.linalg.indexing.NDArrayIndex.interval(0, 2, 24)).assign(x);
-            INDArray dout = randn(33, 5, 4).castTo(type);
-            Affine direct = new Affine(w.dup(), b.dup());
-            Affine viaNd4j = new Affine(w.dup(), b.dup());
-            assertClose(viaNd4j.forward(strided, true).dup(), direct.forward(x, true), tol, type + " out");
-            assertClose(viaNd4j.backward(dout).dup(), direct.backward(dout), tol, type + " dx");
-            assertClose(viaNd4j.grads().get("W"), direct.grads().get("W"), tol, type + " dW");
-            assertClose(viaNd4j.grads().get("b"), direct.grads().get("b"), tol, type + " db");
-        }
     }
 
     @Test

@@ -1,9 +1,10 @@
 package io.github.scratchnet.trainer;
 
-import io.github.scratchnet.core.AtomicFiles;
-import io.github.scratchnet.core.FileFormatException;
-import io.github.scratchnet.core.Npy;
-import io.github.scratchnet.core.ParamFiles;
+import io.github.scratchnet.core.io.AtomicFiles;
+import io.github.scratchnet.core.io.FileFormatException;
+import io.github.scratchnet.core.io.Npy;
+import io.github.scratchnet.core.io.ParamFiles;
+import io.github.scratchnet.engine.Engine;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -12,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Enumeration;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.zip.ZipEntry;
@@ -39,6 +41,7 @@ public final class Checkpoint {
         p.setProperty("format", FORMAT);
         t.spec.store(p);
         t.config.store(p);
+        p.setProperty("engine", t.engine.name().toLowerCase(Locale.ROOT));
         p.setProperty("epochs_done", Integer.toString(t.epochsDone));
         p.setProperty("optimizer_steps", Long.toString(t.optimizer.steps()));
         p.setProperty("data_rng", Long.toString(t.dataRng.state()));
@@ -71,6 +74,12 @@ public final class Checkpoint {
                            String epochsCsv, String lossesCsv) {
         public NetworkSpec spec() {
             return NetworkSpec.load(meta);
+        }
+
+        /** The engine the run trained on; the standard one for checkpoints that do not say. */
+        public Engine engine() {
+            String e = meta.getProperty("engine");
+            return e == null ? Engine.standard() : Engine.valueOf(e.toUpperCase(Locale.ROOT));
         }
     }
 
@@ -117,6 +126,7 @@ public final class Checkpoint {
         try {
             NetworkSpec.load(meta);
             TrainConfig.load(meta);
+            new Contents(meta, params, opt, epochs, losses).engine();
         } catch (IllegalArgumentException e) {
             throw new FileFormatException(name, "corrupt checkpoint settings: " + e.getMessage());
         }
@@ -125,15 +135,16 @@ public final class Checkpoint {
 
     /**
      * A trainer in the state the checkpoint recorded, to continue with {@link Trainer#run};
-     * {@code epochs}, when not null, replaces the total number of epochs.
+     * {@code epochs}, when not null, replaces the total number of epochs, and {@code engine}, when
+     * not null, the engine the run was on (float32 results then differ in the last bits).
      */
-    public static Trainer resume(Path file, Dataset train, Dataset test, Integer epochs) throws IOException {
+    public static Trainer resume(Path file, Dataset train, Dataset test, Integer epochs, Engine engine) throws IOException {
         Contents c = read(file);
         TrainConfig config = TrainConfig.load(c.meta());
         if (epochs != null) {
             config = config.withEpochs(epochs);
         }
-        Trainer t = new Trainer(c.spec(), config, train, test);
+        Trainer t = new Trainer(c.spec(), config, train, test, engine != null ? engine : c.engine());
         t.net.load(c.params(), file.toString());
         t.optimizer.loadState(c.optimizerState(), Long.parseLong(c.meta().getProperty("optimizer_steps", "0")));
         t.dataRng.setState(Long.parseLong(c.meta().getProperty("data_rng")));

@@ -1,15 +1,15 @@
 package io.github.scratchnet.trainer;
 
 import io.github.scratchnet.core.Backend;
-import io.github.scratchnet.core.FileFormatException;
+import io.github.scratchnet.core.io.FileFormatException;
 import java.io.IOException;
+import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
-import java.nio.FloatBuffer;
 
 /**
  * Images (N, 1, H, W) as float32 scaled to [0, 1] and their labels (N,), from a pair of IDX files

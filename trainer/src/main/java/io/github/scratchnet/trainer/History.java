@@ -1,9 +1,9 @@
 package io.github.scratchnet.trainer;
 
-import io.github.scratchnet.core.AtomicFiles;
+import io.github.scratchnet.core.io.AtomicFiles;
 import java.io.IOException;
-import java.io.PrintWriter;
 import java.io.OutputStreamWriter;
+import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;

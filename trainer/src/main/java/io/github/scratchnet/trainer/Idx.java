@@ -1,8 +1,8 @@
 package io.github.scratchnet.trainer;
 
-import io.github.scratchnet.core.FileFormatException;
-import io.github.scratchnet.core.ParamFiles;
 import io.github.scratchnet.core.Shapes;
+import io.github.scratchnet.core.io.FileFormatException;
+import io.github.scratchnet.core.io.ParamFiles;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,6 +1,6 @@
 package io.github.scratchnet.trainer;
 
-import io.github.scratchnet.core.AtomicFiles;
+import io.github.scratchnet.core.io.AtomicFiles;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;

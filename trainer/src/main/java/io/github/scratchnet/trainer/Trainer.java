@@ -1,6 +1,8 @@
 package io.github.scratchnet.trainer;
 
 import io.github.scratchnet.core.Rng;
+import io.github.scratchnet.engine.Engine;
+import io.github.scratchnet.engine.Plan;
 import io.github.scratchnet.layers.Sequential;
 import io.github.scratchnet.optimizers.Optimizer;
 import java.io.IOException;
@@ -12,9 +14,10 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Trains a network on a dataset the way the book's Trainer does (common/trainer.py): mini-batches,
- * an optimizer step per batch, accuracy after each epoch. Everything random comes from the seed
- * (weights, dropout masks, batch order), and a checkpoint after each epoch holds all of it, so a
- * resumed run ends with exactly the params of an uninterrupted one.
+ * an optimizer step per batch, accuracy after each epoch, the network computed by an
+ * {@link Engine}'s plan. Everything random comes from the seed (weights, dropout masks, batch
+ * order), and a checkpoint after each epoch holds all of it, so a resumed run (on the same
+ * engine) ends with exactly the params of an uninterrupted one.
  */
 public final class Trainer {
 
@@ -34,6 +37,8 @@ public final class Trainer {
     final NetworkSpec spec;
     final TrainConfig config;
     final Sequential net;
+    final Engine engine;
+    final Plan plan;
     final Optimizer optimizer;
     final Rng dataRng;
     final Dataset train;
@@ -44,10 +49,17 @@ public final class Trainer {
     History history = new History();
     int epochsDone;
 
+    /** A trainer on the standard engine for this backend ({@link Engine#standard()}). */
     public Trainer(NetworkSpec spec, TrainConfig config, Dataset train, Dataset test) {
+        this(spec, config, train, test, Engine.standard());
+    }
+
+    public Trainer(NetworkSpec spec, TrainConfig config, Dataset train, Dataset test, Engine engine) {
         this.spec = spec;
         this.config = config;
         this.net = spec.build();
+        this.engine = engine;
+        this.plan = engine.plan(net);
         this.optimizer = config.newOptimizer();
         this.dataRng = new Rng(spec.seed() ^ 0x5DEECE66DL);
         this.train = train.head(config.trainSize());
@@ -83,12 +95,12 @@ public final class Trainer {
                 INDArray xb = count == b ? x : x.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, count)).dup('c');
                 train.batch(order, from, count, xb, t);
                 INDArray labels = Nd4j.createFromArray(count == b ? t : java.util.Arrays.copyOf(t, count));
-                double loss = net.loss(xb, labels, true) + optimizer.penalty(net.params());
+                double loss = plan.loss(xb, labels, true) + optimizer.penalty(net.params());
                 if (!Double.isFinite(loss)) {
                     throw new ArithmeticException("the loss became " + loss + " at epoch " + (epoch + 1) + ", step "
                             + (s + 1) + ": lower the learning rate (--lr)");
                 }
-                Map<String, INDArray> grads = net.gradient();
+                Map<String, INDArray> grads = plan.gradient();
                 optimizer.update(net.params(), grads);
                 history.addLoss(loss);
                 lossSum += loss;
@@ -127,11 +139,15 @@ public final class Trainer {
 
     /** Test-mode accuracy of the network on a dataset. */
     public double accuracy(Dataset d) {
-        return net.accuracy(d.images(), d.labelArray(), 100);
+        return plan.accuracy(d.images(), d.labelArray(), 100);
     }
 
     public Sequential net() {
         return net;
+    }
+
+    public Engine engine() {
+        return engine;
     }
 
     public Optimizer optimizer() {

@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.github.scratchnet.core.DType;
-import io.github.scratchnet.core.Pickles;
 import io.github.scratchnet.core.TestData;
+import io.github.scratchnet.core.io.Pickles;
 import io.github.scratchnet.layers.DeepConvNet;
 import io.github.scratchnet.layers.Dropout;
 import io.github.scratchnet.layers.Sequential;

@@ -6,9 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import io.github.scratchnet.core.FileFormatException;
-import io.github.scratchnet.core.ParamFiles;
 import io.github.scratchnet.core.Rng;
+import io.github.scratchnet.core.io.FileFormatException;
+import io.github.scratchnet.core.io.ParamFiles;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,5 +1,6 @@
-package io.github.scratchnet.core;
+package io.github.scratchnet.core.io;
 
+import io.github.scratchnet.core.Shapes;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;

@@ -1,4 +1,4 @@
-package io.github.scratchnet.core;
+package io.github.scratchnet.core.cpu;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

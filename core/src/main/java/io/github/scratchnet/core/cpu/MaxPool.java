@@ -1,5 +1,6 @@
-package io.github.scratchnet.core;
+package io.github.scratchnet.core.cpu;
 
+import io.github.scratchnet.core.ConvGeometry;
 import java.nio.DoubleBuffer;
 import java.nio.FloatBuffer;
 import org.nd4j.linalg.api.buffer.DataType;

@@ -1,4 +1,4 @@
-package io.github.scratchnet.core;
+package io.github.scratchnet.core.io;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

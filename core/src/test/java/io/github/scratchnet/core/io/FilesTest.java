@@ -1,4 +1,4 @@
-package io.github.scratchnet.core;
+package io.github.scratchnet.core.io;
 
 import static io.github.scratchnet.core.TestData.assertClose;
 import static io.github.scratchnet.core.TestData.randn;
@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.scratchnet.core.Params;
+import io.github.scratchnet.core.TestData;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -1,5 +1,6 @@
-package io.github.scratchnet.core;
+package io.github.scratchnet.core.io;
 
+import io.github.scratchnet.core.Backend;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,5 +1,6 @@
-package io.github.scratchnet.core;
+package io.github.scratchnet.core.cpu;
 
+import io.github.scratchnet.core.Shapes;
 import java.lang.reflect.Field;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import sun.misc.Unsafe;

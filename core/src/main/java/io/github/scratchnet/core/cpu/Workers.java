@@ -1,4 +1,4 @@
-package io.github.scratchnet.core;
+package io.github.scratchnet.core.cpu;
 
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;

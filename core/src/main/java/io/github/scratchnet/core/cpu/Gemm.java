@@ -1,10 +1,11 @@
-package io.github.scratchnet.core;
+package io.github.scratchnet.core.cpu;
 
+import io.github.scratchnet.core.Shapes;
+import org.bytedeco.dnnl.global.dnnl;
 import org.bytedeco.javacpp.DoublePointer;
 import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.javacpp.Loader;
 import org.bytedeco.javacpp.Pointer;
-import org.bytedeco.dnnl.global.dnnl;
 import org.bytedeco.openblas.global.openblas_nolapack;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;

@@ -1,0 +1,94 @@
+package io.github.scratchnet.engine;
+
+import io.github.scratchnet.core.Buffers;
+import io.github.scratchnet.core.ConvGeometry;
+import io.github.scratchnet.core.Shapes;
+import io.github.scratchnet.core.cpu.MaxPool;
+import io.github.scratchnet.core.cpu.SampleConv;
+import io.github.scratchnet.layers.Convolution;
+import io.github.scratchnet.layers.Layer;
+import io.github.scratchnet.layers.Pooling;
+import io.github.scratchnet.layers.Sequential;
+import java.util.Map;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * A Convolution on the CPU runtime's per-sample kernel ({@link SampleConv}). Where {@code relu},
+ * the ReLU after it is applied in the same pass, and its mask in backward; where {@code pool}
+ * too, the 2x2 max pooling after the ReLU (float32): forward then returns the pooling's output
+ * and backward takes the pooling's gradient. dW and db are the step's own arrays, under the
+ * convolution's keys.
+ */
+final class ConvolutionStep extends Step {
+    private final Convolution conv;
+    private final boolean relu;
+    /** The fused pooling, or null. */
+    private final Pooling pooling;
+    private SampleConv kernel;
+
+    // set by forward, read by backward
+    private INDArray x;
+    private INDArray w2d;
+    private INDArray out;
+    private SampleConv.Pool2x2 pooled;
+    // arrays refilled at every step
+    private INDArray poolOut;
+    private int[] argMax;
+    private INDArray dW;
+    private INDArray db;
+    private INDArray dx;
+
+    ConvolutionStep(Sequential net, int index, boolean relu, boolean pool) {
+        super(net, index, 1 + (relu ? 1 : 0) + (pool ? 1 : 0));
+        this.conv = (Convolution) net.layers().get(index);
+        this.relu = relu;
+        this.pooling = pool ? (Pooling) net.layers().get(index + 2) : null;
+    }
+
+    /** Whether the kernel can compute this pooling in its pass: max, 2x2, stride 2, no padding. */
+    static boolean canPool(Pooling p) {
+        return p.kind() == Pooling.Kind.MAX && MaxPool.is2x2(p.geometry(new long[] {1, 1, 2, 2}));
+    }
+
+    @Override
+    public INDArray forward(INDArray x, boolean train) {
+        ConvGeometry g = conv.geometry(x.shape());
+        INDArray w = conv.params().get("W");
+        DataType type = w.dataType();
+        int fn = (int) w.size(0);
+        if (kernel == null || !kernel.geometry().equals(g)) {
+            kernel = new SampleConv(g, fn, type);
+        }
+        this.x = Shapes.dense(x);
+        w2d = Shapes.dense(w).reshape('c', fn, g.rowLength());
+        out = Buffers.reuse(out, type, x.size(0), fn, g.oh, g.ow);
+        pooled = null;
+        if (pooling != null) {
+            ConvGeometry pg = pooling.geometry(out.shape());
+            poolOut = Buffers.reuse(poolOut, type, x.size(0), fn, pg.oh, pg.ow);
+            if (argMax == null || argMax.length != poolOut.length()) {
+                argMax = new int[Math.toIntExact(poolOut.length())];
+            }
+            pooled = new SampleConv.Pool2x2(pg, poolOut, argMax);
+        }
+        kernel.forward(this.x, w2d, conv.params().get("b"), out, relu, pooled);
+        return pooled != null ? poolOut : out;
+    }
+
+    @Override
+    public INDArray backward(INDArray dout, boolean inputGradient) {
+        Layer.requireForward(x, conv);
+        DataType type = w2d.dataType();
+        dW = Buffers.reuse(dW, type, conv.params().get("W").shape());
+        db = Buffers.reuse(db, type, w2d.size(0));
+        dx = inputGradient ? Buffers.reuse(dx, type, x.shape()) : null;
+        kernel.backward(x, w2d, Shapes.dense(dout), dW.reshape('c', w2d.shape()), db, dx, relu ? out : null, pooled);
+        return dx;
+    }
+
+    @Override
+    public Map<String, INDArray> grads() {
+        return network().keyed(first(), Layer.named("W", Layer.requireForward(dW, conv), "b", db));
+    }
+}

@@ -1,0 +1,106 @@
+package io.github.scratchnet.engine;
+
+import io.github.scratchnet.layers.Affine;
+import io.github.scratchnet.layers.Convolution;
+import io.github.scratchnet.layers.Layer;
+import io.github.scratchnet.layers.Model;
+import io.github.scratchnet.layers.Pooling;
+import io.github.scratchnet.layers.Relu;
+import io.github.scratchnet.layers.Sequential;
+import io.github.scratchnet.core.DType;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * How a network is computed: its layers grouped into steps, run in order forward and in reverse
+ * backward, then the network's loss layer. The plan holds no parameters of its own: its steps
+ * read the network's arrays and write gradients under the network's keys, so an optimizer
+ * updates the network as it would after {@link Sequential#gradient()}.
+ */
+public final class Plan implements Model {
+    private final Sequential net;
+    private final List<Step> steps;
+
+    private Plan(Sequential net, List<Step> steps) {
+        this.net = net;
+        this.steps = Collections.unmodifiableList(steps);
+    }
+
+    /** Every layer as written, one step each. */
+    static Plan book(Sequential net) {
+        List<Step> steps = new ArrayList<>();
+        for (int i = 0; i < net.layers().size(); i++) {
+            steps.add(new LayerStep(net, i));
+        }
+        return new Plan(net, steps);
+    }
+
+    /**
+     * The fast plan: a step with a CPU kernel for each pattern it knows, the layer as written for
+     * the rest. With {@code fuse}, a Convolution takes the ReLU after it into its pass, and in
+     * float32 the 2x2 max pooling after that too; without, each runs on its own kernel.
+     */
+    static Plan fast(Sequential net, boolean fuse) {
+        List<Layer> layers = net.layers();
+        List<Step> steps = new ArrayList<>();
+        for (int i = 0; i < layers.size(); ) {
+            Layer layer = layers.get(i);
+            Step step;
+            if (layer instanceof Convolution) {
+                boolean relu = fuse && i + 1 < layers.size() && layers.get(i + 1) instanceof Relu;
+                boolean pool = relu && net.dtype() == DType.FLOAT32 && i + 2 < layers.size()
+                        && layers.get(i + 2) instanceof Pooling p && ConvolutionStep.canPool(p);
+                step = new ConvolutionStep(net, i, relu, pool);
+            } else if (layer instanceof Pooling p && p.kind() == Pooling.Kind.MAX) {
+                step = new MaxPoolStep(net, i);
+            } else if (layer instanceof Affine) {
+                step = new AffineStep(net, i);
+            } else {
+                step = new LayerStep(net, i);
+            }
+            steps.add(step);
+            i += step.layers().size();
+        }
+        return new Plan(net, steps);
+    }
+
+    @Override
+    public Sequential network() {
+        return net;
+    }
+
+    public List<Step> steps() {
+        return steps;
+    }
+
+    @Override
+    public INDArray predict(INDArray x, boolean train) {
+        INDArray out = net.input(x);
+        for (Step step : steps) {
+            out = step.forward(out, train);
+        }
+        return out;
+    }
+
+    @Override
+    public double loss(INDArray x, INDArray labels, boolean train) {
+        return net.lossLayer().forward(predict(x, train), labels);
+    }
+
+    @Override
+    public Map<String, INDArray> gradient() {
+        INDArray dout = net.lossLayer().backward();
+        for (int i = steps.size() - 1; i >= 0; i--) {
+            dout = steps.get(i).backward(dout, i > 0);
+        }
+        Map<String, INDArray> grads = new LinkedHashMap<>();
+        for (Step step : steps) {
+            grads.putAll(step.grads());
+        }
+        return grads;
+    }
+}
