@@ -1,8 +1,6 @@
 package io.github.scratchnet.core.cpu;
 
 import io.github.scratchnet.core.ConvGeometry;
-import java.nio.DoubleBuffer;
-import java.nio.FloatBuffer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -11,7 +9,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * remembers the input element it came from, so backward is one scatter. Equal to the book's
  * im2row, max and argmax (first maximum in window order wins; a window's padding counts as 0,
  * and a maximum found there sends no gradient back), without the im2row matrix or any permute.
- * Planes (n, c) run in parallel. x, out, dout, dx: plain C-ordered FLOAT or DOUBLE arrays.
+ * Planes (n, c) run in parallel, each through a heap copy. x, out, dout, dx: dense FLOAT or
+ * DOUBLE arrays.
  */
 public final class MaxPool {
     private MaxPool() {
@@ -19,51 +18,36 @@ public final class MaxPool {
 
     /** out (N, C, OH, OW) = window maxima of x; argMax (N*C*OH*OW) = their flat indices in x, or -1 in the padding. */
     public static void forward(INDArray x, ConvGeometry g, INDArray out, int[] argMax) {
-        int planes = Math.toIntExact(x.length() / ((long) g.h * g.w));
-        int outPlane = g.oh * g.ow;
         int inPlane = g.h * g.w;
-        if (x.dataType() == DataType.FLOAT && is2x2(g)) {
-            // The book's 2x2, stride 2 pooling, unrolled and free of branches over a heap copy of
-            // each plane: 5x faster than the general loop below (whose compares mispredict on
-            // real data). Ties go to the first maximum in
-            // window order, as everywhere; a NaN makes the maximum NaN (its gradient then goes to
-            // the window's first pair).
-            long in = RawMemory.span(x, 0, (long) planes * inPlane);
-            long o = RawMemory.span(out, 0, (long) planes * outPlane);
-            Workers.forEachChunk(planes, (worker, first, end) -> {
-                float[] p = new float[inPlane];
-                float[] maxima = new float[outPlane];
-                for (int pl = first; pl < end; pl++) {
-                    RawMemory.copyToHeap(in + (long) pl * inPlane * Float.BYTES, p, inPlane);
-                    pool2x2(p, 0, g, maxima, 0, argMax, pl * outPlane, pl * inPlane);
-                    RawMemory.copyFromHeap(maxima, o + (long) pl * outPlane * Float.BYTES, outPlane);
-                }
-            });
-        } else if (x.dataType() == DataType.FLOAT) {
-            FloatBuffer in = x.data().asNioFloat();
-            FloatBuffer o = out.data().asNioFloat();
-            Workers.forEach(planes, pl -> {
-                for (int oy = 0, r = pl * outPlane; oy < g.oh; oy++) {
-                    for (int ox = 0; ox < g.ow; ox++, r++) {
-                        int best = window(g, pl * inPlane, oy, ox, (i) -> in.get(i));
-                        argMax[r] = best;
-                        o.put(r, best < 0 ? 0f : in.get(best));
+        int outPlane = g.oh * g.ow;
+        int planes = Math.toIntExact(x.length() / inPlane);
+        DataType type = x.dataType();
+        long size = x.data().getElementSize();
+        long in = RawMemory.span(x, 0, (long) planes * inPlane);
+        long o = RawMemory.span(out, 0, (long) planes * outPlane);
+        // The book's 2x2, stride 2 pooling in float32 has a loop of its own, unrolled and free of
+        // branches (the general loop's compares mispredict on real data).
+        boolean twoByTwo = type == DataType.FLOAT && is2x2(g);
+        Workers.forEachChunk(planes, (worker, first, end) -> {
+            HeapArray plane = HeapArray.of(type, inPlane);
+            HeapArray maxima = HeapArray.of(type, outPlane);
+            for (int pl = first; pl < end; pl++) {
+                plane.load(in + (long) pl * inPlane * size, inPlane);
+                if (twoByTwo) {
+                    pool2x2(((HeapArray.Floats) plane).v, 0, g, ((HeapArray.Floats) maxima).v, 0, argMax, pl * outPlane,
+                            pl * inPlane);
+                } else {
+                    for (int oy = 0, r = 0; oy < g.oh; oy++) {
+                        for (int ox = 0; ox < g.ow; ox++, r++) {
+                            int best = window(g, plane, oy, ox);
+                            argMax[pl * outPlane + r] = best < 0 ? -1 : pl * inPlane + best;
+                            maxima.set(r, best < 0 ? 0.0 : plane.get(best));
+                        }
                     }
                 }
-            });
-        } else {
-            DoubleBuffer in = x.data().asNioDouble();
-            DoubleBuffer o = out.data().asNioDouble();
-            Workers.forEach(planes, pl -> {
-                for (int oy = 0, r = pl * outPlane; oy < g.oh; oy++) {
-                    for (int ox = 0; ox < g.ow; ox++, r++) {
-                        int best = window(g, pl * inPlane, oy, ox, in::get);
-                        argMax[r] = best;
-                        o.put(r, best < 0 ? 0.0 : in.get(best));
-                    }
-                }
-            });
-        }
+                maxima.store(o + (long) pl * outPlane * size, outPlane);
+            }
+        });
     }
 
     /**
@@ -97,52 +81,28 @@ public final class MaxPool {
 
     /** dx (N, C, H, W) = 0, plus each dout element added at its window's argMax. */
     public static void backward(INDArray dout, int[] argMax, ConvGeometry g, INDArray dx) {
-        int planes = Math.toIntExact(dx.length() / ((long) g.h * g.w));
+        int inPlane = g.h * g.w;
         int outPlane = g.oh * g.ow;
+        int planes = Math.toIntExact(dx.length() / inPlane);
+        DataType type = dx.dataType();
+        long size = dx.data().getElementSize();
+        long d = RawMemory.span(dout, 0, (long) planes * outPlane);
+        long o = RawMemory.span(dx, 0, (long) planes * inPlane);
         // A plane's windows point into that plane only, so planes write disjoint parts of dx.
-        if (dx.dataType() == DataType.FLOAT) {
-            // each plane of dx built in a heap array (zeros, then the scatter) and copied out whole
-            int inPlane = g.h * g.w;
-            long d = RawMemory.span(dout, 0, (long) planes * outPlane);
-            long o = RawMemory.span(dx, 0, (long) planes * inPlane);
-            Workers.forEachChunk(planes, (worker, first, end) -> {
-                float[] grads = new float[outPlane];
-                float[] plane = new float[inPlane];
-                for (int pl = first; pl < end; pl++) {
-                    RawMemory.copyToHeap(d + (long) pl * outPlane * Float.BYTES, grads, outPlane);
-                    java.util.Arrays.fill(plane, 0f);
-                    int base = pl * inPlane;
-                    for (int r = 0, a = pl * outPlane; r < outPlane; r++, a++) {
-                        int j = argMax[a];
-                        if (j >= 0) {
-                            plane[j - base] += grads[r];
-                        }
-                    }
-                    RawMemory.copyFromHeap(plane, o + (long) base * Float.BYTES, inPlane);
-                }
-            });
-        } else {
-            dx.assign(0);
-            DoubleBuffer d = dout.data().asNioDouble();
-            DoubleBuffer o = dx.data().asNioDouble();
-            Workers.forEach(planes, pl -> {
-                for (int r = pl * outPlane, end = r + outPlane; r < end; r++) {
-                    int j = argMax[r];
-                    if (j >= 0) {
-                        o.put(j, o.get(j) + d.get(r));
-                    }
-                }
-            });
-        }
+        Workers.forEachChunk(planes, (worker, first, end) -> {
+            HeapArray grads = HeapArray.of(type, outPlane);
+            HeapArray plane = HeapArray.of(type, inPlane);
+            for (int pl = first; pl < end; pl++) {
+                grads.load(d + (long) pl * outPlane * size, outPlane);
+                plane.zero(inPlane);
+                plane.scatterAdd(argMax, pl * outPlane, pl * inPlane, grads, outPlane);
+                plane.store(o + (long) pl * inPlane * size, inPlane);
+            }
+        });
     }
 
-    @FunctionalInterface
-    private interface Reader {
-        double get(int index);
-    }
-
-    /** The flat index of the first maximum of window (oy, ox) of the plane at {@code base}, or -1 if a padding 0 is the maximum. */
-    private static int window(ConvGeometry g, int base, int oy, int ox, Reader in) {
+    /** The index in the plane of the first maximum of window (oy, ox), or -1 if a padding 0 is the maximum. */
+    private static int window(ConvGeometry g, HeapArray plane, int oy, int ox) {
         int best = -2;
         double max = 0;
         for (int ky = 0; ky < g.fh; ky++) {
@@ -150,8 +110,8 @@ public final class MaxPool {
             for (int kx = 0; kx < g.fw; kx++) {
                 int x = ox * g.stride + kx - g.pad;
                 boolean inside = y >= 0 && y < g.h && x >= 0 && x < g.w;
-                int index = inside ? base + y * g.w + x : -1;
-                double v = inside ? in.get(index) : 0.0;
+                int index = inside ? y * g.w + x : -1;
+                double v = inside ? plane.get(index) : 0.0;
                 if (best == -2 || v > max || (Double.isNaN(v) && !Double.isNaN(max))) {
                     best = index;
                     max = v;

@@ -6,12 +6,10 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import sun.misc.Unsafe;
 
 /**
- * Copies between the off-heap buffers of ND4J arrays by address. The convolution's unfold is
- * thousands of short copies per sample (a run of 8 to 28 elements each); through
- * {@code ByteBuffer.put(index, src, offset, length)} each paid its checks and measured 1.3-3x
- * slower than {@code Unsafe.copyMemory}. Unchecked memory access can crash the JVM instead of
- * throwing, so every caller checks the whole extent it will touch once (see {@link #span}) and
- * stays inside it.
+ * Copies between the off-heap buffers of ND4J arrays, and between them and Java arrays, by
+ * address: the convolution's unfold is many short copies per sample, and a checked NIO copy pays
+ * its checks on every one. Unchecked memory access can crash the JVM instead of throwing, so
+ * every caller checks the whole extent it will touch once (see {@link #span}) and stays inside it.
  */
 final class RawMemory {
     private static final Unsafe UNSAFE = unsafe();
@@ -41,9 +39,9 @@ final class RawMemory {
         UNSAFE.copyMemory(null, from, to, Unsafe.ARRAY_FLOAT_BASE_OFFSET, (long) count * Float.BYTES);
     }
 
-    /** Copies the first {@code count} floats of {@code from} to the address. */
-    static void copyFromHeap(float[] from, long to, int count) {
-        UNSAFE.copyMemory(from, Unsafe.ARRAY_FLOAT_BASE_OFFSET, null, to, (long) count * Float.BYTES);
+    /** Copies {@code count} floats of {@code from}, from index {@code at}, to the address. */
+    static void copyFromHeap(float[] from, int at, long to, int count) {
+        UNSAFE.copyMemory(from, Unsafe.ARRAY_FLOAT_BASE_OFFSET + (long) at * Float.BYTES, null, to, (long) count * Float.BYTES);
     }
 
     /** Copies {@code count} doubles from the address into {@code to}, from its start. */
@@ -51,9 +49,9 @@ final class RawMemory {
         UNSAFE.copyMemory(null, from, to, Unsafe.ARRAY_DOUBLE_BASE_OFFSET, (long) count * Double.BYTES);
     }
 
-    /** Copies the first {@code count} doubles of {@code from} to the address. */
-    static void copyFromHeap(double[] from, long to, int count) {
-        UNSAFE.copyMemory(from, Unsafe.ARRAY_DOUBLE_BASE_OFFSET, null, to, (long) count * Double.BYTES);
+    /** Copies {@code count} doubles of {@code from}, from index {@code at}, to the address. */
+    static void copyFromHeap(double[] from, int at, long to, int count) {
+        UNSAFE.copyMemory(from, Unsafe.ARRAY_DOUBLE_BASE_OFFSET + (long) at * Double.BYTES, null, to, (long) count * Double.BYTES);
     }
 
     /** Sets one element of {@code size} bytes (4 or 8) to zero, which is 0.0 in float and double too. */

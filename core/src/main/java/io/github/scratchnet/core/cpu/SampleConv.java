@@ -2,8 +2,6 @@ package io.github.scratchnet.core.cpu;
 
 import io.github.scratchnet.core.Buffers;
 import io.github.scratchnet.core.ConvGeometry;
-import java.nio.DoubleBuffer;
-import java.nio.FloatBuffer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -24,8 +22,8 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * each GEMM runs on its worker's thread.
  * <p>
  * The unfold is a table of memory copies (see {@link #copies}); the padding entries are written
- * once, when the scratch is made. x, W2d, dout, out, dx: plain C-ordered FLOAT or DOUBLE arrays.
- * ConvolutionFastPathTest proves it equal to the im2row path in float64.
+ * once, when the scratch is made. x, W2d, dout, out, dx: dense FLOAT or DOUBLE arrays. The
+ * engine's tests hold it equal to the book's Convolution (float64, 1e-10).
  */
 public final class SampleConv {
     private final ConvGeometry g;
@@ -45,7 +43,7 @@ public final class SampleConv {
      * wide and pad zero rows above and below ({@code fill} makes it, one copy per input row).
      * Where OW < W (little or no padding) colT has S - OW unused columns per output row: the
      * GEMM writes a wide output that is then compacted, and dW's colT is unfolded by runs.
-     * That is 144-288 copies per sample instead of ~3,900 runs, ~2x faster. Strides above 1 copy the runs.
+     * That is one copy per colT row instead of one per output row. Strides above 1 copy the runs.
      */
     private final boolean shifted;
     /** S, and the columns of the shifted colT: OH * S (P unless wide). */
@@ -68,15 +66,13 @@ public final class SampleConv {
     /**
      * dW of each chunk of samples ({@link Workers#chunks}), held transposed with db as its last
      * row, (K+1, FN); summed in chunk order at the end, so dW does not depend on which thread
-     * ran which chunk. Heap arrays for that sum: one chunk, the running sum, dW2d's layout.
+     * ran which chunk. Heap arrays for that sum (made on first use): one chunk, the running sum,
+     * and the sum transposed to (FN, K+1), each row dW2d's row and then db's element.
      */
     private INDArray[] chunkDW = new INDArray[0];
-    private float[] floatPart;
-    private float[] floatSum;
-    private float[] floatOut;
-    private double[] doublePart;
-    private double[] doubleSum;
-    private double[] doubleOut;
+    private HeapArray chunkPart;
+    private HeapArray chunkSum;
+    private HeapArray chunkOut;
 
     /**
      * Scratch of one worker thread. colT has one more row, of ones, below the unfolded sample: so
@@ -92,16 +88,16 @@ public final class SampleConv {
         /** The input sample, rows OW wide, with zero padding written once (see copies). */
         final INDArray padded = paddedSize > 0 ? Nd4j.zeros(type, paddedSize) : null;
         INDArray dcolT;
-        /** For the fused ReLU, made on first use: heap copies of one sample's output or gradient and of its mask. */
-        float[] floats;
-        float[] floatMask;
-        double[] doubles;
-        double[] doubleMask;
-        /** One sample's dout with the ReLU's mask applied, (FN, P); made on first use. */
+        /** For the fused ReLU, made on first use: one sample's output or gradient, its mask, and dout masked (FN, P). */
+        HeapArray values;
+        HeapArray mask;
         INDArray masked;
-        /** For a fused pooling, made on first use: one sample's pooled output and its gradient. */
+        /** For a fused pooling (FLOAT), made on first use: one sample's pooled output and its gradient. */
         float[] poolValues;
         float[] poolGrads;
+        /** For a folded dx, made on first use: one sample's dcolT and dx. */
+        HeapArray dcol;
+        HeapArray dxSample;
 
         /** Makes the heap arrays of the fused pooling, once: {@code count} elements each. */
         void poolArrays(int count) {
@@ -111,18 +107,20 @@ public final class SampleConv {
             }
         }
 
-        /** Makes the heap arrays of the fused ReLU for this type, once. */
+        /** Makes the heap arrays of the fused ReLU, once. */
         void heapArrays() {
-            if (floats == null && doubles == null) {
-                int count = fn * p;
-                if (type == DataType.FLOAT) {
-                    floats = new float[count];
-                    floatMask = new float[count];
-                } else {
-                    doubles = new double[count];
-                    doubleMask = new double[count];
-                }
+            if (values == null) {
+                values = HeapArray.of(type, fn * p);
+                mask = HeapArray.of(type, fn * p);
                 masked = Nd4j.create(type, 1, fn, g.oh, g.ow);
+            }
+        }
+
+        /** Makes the heap arrays of the fold, once. */
+        void foldArrays() {
+            if (dcol == null) {
+                dcol = HeapArray.of(type, k * p);
+                dxSample = HeapArray.of(type, g.sampleSize());
             }
         }
     }
@@ -200,17 +198,11 @@ public final class SampleConv {
         }
     }
 
-    /** out (N, FN, OH, OW) = conv(x (N, C, H, W), W2d (FN, C*FH*FW)) + b (FN,). */
-    public void forward(INDArray x, INDArray w2d, INDArray b, INDArray out) {
-        forward(x, w2d, b, out, false, null);
-    }
-
     /**
-     * As {@link #forward(INDArray, INDArray, INDArray, INDArray)}, then, where {@code relu}, out =
-     * max(0, out) on each sample while it is still in the core's cache: a ReLU layer after the
-     * convolution then has nothing left to do (see Sequential); NaN stays NaN. Where {@code pool}
-     * is given too, the max pooling of each sample from the same heap copy, so the pooling layer
-     * has nothing left to read: its output and argMax are written here.
+     * out (N, FN, OH, OW) = conv(x (N, C, H, W), W2d (FN, C*FH*FW)) + b (FN,); then, where
+     * {@code relu}, out = max(0, out) on each sample while it is still in the core's cache (NaN
+     * stays NaN). Where {@code pool} is given too, the max pooling of each sample from the same
+     * heap copy: its output and argMax are written here.
      */
     public void forward(INDArray x, INDArray w2d, INDArray b, INDArray out, boolean relu, Pool2x2 pool) {
         if (pool != null && (!relu || type != DataType.FLOAT)) {
@@ -264,9 +256,7 @@ public final class SampleConv {
 
     /**
      * The worker's masked = sample s of dout times sign(out) for an out that forward passed
-     * through max(0, ·), as the ReLU layer computes it. out >= 0 (or NaN) there, so sign(out) is
-     * min(1, out * 2^149) in float (2^1100 in double): 0 for 0, 1 for the smallest positive
-     * number and up, NaN for NaN. A product with it vectorises, where a select measured 7x slower.
+     * through max(0, ·): the ReLU's gradient (see {@link HeapArray#maskBy}).
      */
     private INDArray mask(INDArray dout, INDArray out, int s, Worker wk) {
         int count = fn * p;
@@ -286,15 +276,16 @@ public final class SampleConv {
         wk.poolArrays(count);
         for (int f = 0; f < fn; f++) {
             int plane = s * fn + f;
-            MaxPool.pool2x2(wk.floats, f * p, pool.g(), wk.poolValues, f * outPlane, pool.argMax(), plane * outPlane, plane * p);
+            MaxPool.pool2x2(((HeapArray.Floats) wk.values).v, f * p, pool.g(), wk.poolValues, f * outPlane, pool.argMax(),
+                    plane * outPlane, plane * p);
         }
-        RawMemory.copyFromHeap(wk.poolValues, RawMemory.span(pool.out(), (long) s * count, count), count);
+        RawMemory.copyFromHeap(wk.poolValues, 0, RawMemory.span(pool.out(), (long) s * count, count), count);
     }
 
     /**
      * The worker's masked = sample s of the gradient at the convolution's output, from the fused
      * pooling's gradient dpooled: each window's gradient at its argMax, times the ReLU's mask
-     * there, min(1, max·2^149) as in {@link #mask} (the max is the output at the argMax); 0
+     * there, min(1, max·2^149) as in {@link HeapArray#maskBy} (the max is the output at the argMax); 0
      * elsewhere. The same numbers as MaxPool.backward followed by mask, without writing either
      * full-size array. (Where forward produced a NaN the two differ, both being NaN-tainted.)
      */
@@ -303,7 +294,7 @@ public final class SampleConv {
         int pooled = fn * pool.g().oh * pool.g().ow;
         wk.heapArrays();
         wk.poolArrays(pooled);
-        float[] v = wk.floats;
+        float[] v = ((HeapArray.Floats) wk.values).v;
         float[] grads = wk.poolGrads;
         float[] maxima = wk.poolValues;
         java.util.Arrays.fill(v, 0f);
@@ -314,7 +305,7 @@ public final class SampleConv {
         for (int r = 0, a = s * pooled; r < pooled; r++, a++) {
             v[argMax[a] - base] = grads[r] * Math.min(1f, maxima[r] * 0x1p100f * 0x1p49f);
         }
-        RawMemory.copyFromHeap(v, RawMemory.span(wk.masked, 0, count), count);
+        RawMemory.copyFromHeap(v, 0, RawMemory.span(wk.masked, 0, count), count);
         return wk.masked;
     }
 
@@ -325,58 +316,27 @@ public final class SampleConv {
     private void heapPass(long from, long mask, long to, Worker wk) {
         int count = fn * p;
         wk.heapArrays();
-        if (type == DataType.FLOAT) {
-            float[] v = wk.floats;
-            float[] keep = wk.floatMask;
-            RawMemory.copyToHeap(from, v, count);
-            if (mask == 0) {
-                for (int i = 0; i < count; i++) {
-                    v[i] = Math.max(v[i], 0f);
-                }
-            } else {
-                RawMemory.copyToHeap(mask, keep, count);
-                for (int i = 0; i < count; i++) {
-                    v[i] *= Math.min(1f, keep[i] * 0x1p100f * 0x1p49f);
-                }
-            }
-            RawMemory.copyFromHeap(v, to, count);
+        wk.values.load(from, count);
+        if (mask == 0) {
+            wk.values.relu(count);
         } else {
-            double[] v = wk.doubles;
-            double[] keep = wk.doubleMask;
-            RawMemory.copyToHeap(from, v, count);
-            if (mask == 0) {
-                for (int i = 0; i < count; i++) {
-                    v[i] = Math.max(v[i], 0.0);
-                }
-            } else {
-                RawMemory.copyToHeap(mask, keep, count);
-                for (int i = 0; i < count; i++) {
-                    v[i] *= Math.min(1.0, keep[i] * 0x1p600 * 0x1p500);
-                }
-            }
-            RawMemory.copyFromHeap(v, to, count);
+            wk.mask.load(mask, count);
+            wk.values.maskBy(wk.mask, count);
         }
+        wk.values.store(to, count);
     }
 
     /**
      * From dout (N, FN, OH, OW): dW2d (FN, C*FH*FW) and db (FN,) (overwritten), and dx (N, C, H, W)
-     * (overwritten) unless it is null (the input needs no gradient).
+     * (overwritten) unless it is null (the input needs no gradient). Where forward applied the
+     * ReLU, {@code reluOut} is that forward's out and dout is first masked where it is 0, sample
+     * by sample; where forward also applied the fused {@code pool}, dout is instead the pooling's
+     * output gradient (N, FN, OH/2, OW/2), which each sample unpools and masks in cache.
      * <p>
      * For stride 1 and pad < FH, FW, dx is itself a convolution: of dout, padded by FH-1-pad, with
      * the filters flipped in both axes and their FN and C axes swapped. So it is computed like the
      * forward pass (unfold by copying, one GEMM per sample) instead of folding dcolT back with
-     * scattered additions, which measured several times slower. Other geometries fold.
-     */
-    public void backward(INDArray x, INDArray w2d, INDArray dout, INDArray dW2d, INDArray db, INDArray dx) {
-        backward(x, w2d, dout, dW2d, db, dx, null, null);
-    }
-
-    /**
-     * As {@link #backward(INDArray, INDArray, INDArray, INDArray, INDArray, INDArray)} for a
-     * forward that applied the ReLU: dout is first masked where {@code reluOut} (that forward's
-     * out) is 0, sample by sample. Where that forward also applied the fused {@code pool}, dout is
-     * instead the pooling's output gradient (N, FN, OH/2, OW/2), which each sample unpools and
-     * masks in cache.
+     * scattered additions. Other geometries fold.
      */
     public void backward(INDArray x, INDArray w2d, INDArray dout, INDArray dW2d, INDArray db, INDArray dx, INDArray reluOut,
                          Pool2x2 pool) {
@@ -408,15 +368,15 @@ public final class SampleConv {
                 INDArray grad = pool != null ? unpoolMask(dout, pool, s, wk) : reluOut != null ? mask(dout, reluOut, s, wk) : dout;
                 int gs = pool != null || reluOut != null ? 0 : s;              // grad's sample
                 long o = (long) gs * outSample;
-                // [dW2dᵀ; dbᵀ] (K+1, FN) (+)= colT · dout[n]ᵀ, the ones row giving db: this orientation
-                // measured 25% faster than dW2d += dout[n] · colTᵀ. The chunk's first sample overwrites.
+                // [dW2dᵀ; dbᵀ] (K+1, FN) (+)= colT · dout[n]ᵀ, the ones row giving db (the faster of
+                // the two orientations). The chunk's first sample overwrites.
                 Gemm.gemm(false, true, k + 1, fn, p, colT, 0, p, grad, o, p, s == bounds[c] ? 0.0 : 1.0, chunkDW[c], 0, fn);
                 if (transposed) {
                     SampleConv t = this.transposed;
                     t.forwardSample(grad, gs, t.workers[w], flipped, t.k, dx, s, false);
                 } else if (dx != null) {
                     Gemm.gemm(true, false, k, p, fn, w2d, 0, k, grad, o, p, 0.0, wk.dcolT, 0, p);
-                    fold(wk.dcolT, dx, s);
+                    fold(wk, dx, s);
                 }
             }
         });
@@ -424,54 +384,24 @@ public final class SampleConv {
     }
 
     /**
-     * dW2d (FN, K) and db (FN,) = the sum of the chunks' [dW2dᵀ; dbᵀ], in chunk order, on the
-     * heap: tens of microseconds, where ND4J's add, transposed assign and row assign took 0.3-0.8 ms.
+     * dW2d (FN, K) and db (FN,) = the sum of the chunks' [dW2dᵀ; dbᵀ] (K+1, FN), in chunk order,
+     * on the heap rather than through ND4J ops, whose per-op cost is larger than the sum.
      */
     private void sumChunks(int chunks, INDArray dW2d, INDArray db) {
         int size = (k + 1) * fn;
-        long w = RawMemory.span(dW2d, 0, (long) fn * k);
-        long b = RawMemory.span(db, 0, fn);
-        if (type == DataType.FLOAT) {
-            if (floatSum == null) {
-                floatPart = new float[size];
-                floatSum = new float[size];
-                floatOut = new float[size];
-            }
-            RawMemory.copyToHeap(RawMemory.span(chunkDW[0], 0, size), floatSum, size);
-            for (int c = 1; c < chunks; c++) {
-                RawMemory.copyToHeap(RawMemory.span(chunkDW[c], 0, size), floatPart, size);
-                for (int i = 0; i < size; i++) {
-                    floatSum[i] += floatPart[i];
-                }
-            }
-            for (int j = 0; j <= k; j++) {                       // (K+1, FN) -> (FN, K), then db
-                for (int f = 0; f < fn; f++) {
-                    floatOut[j < k ? f * k + j : fn * k + f] = floatSum[j * fn + f];
-                }
-            }
-            RawMemory.copyFromHeap(floatOut, w, fn * k);
-            RawMemory.copyFromHeap(java.util.Arrays.copyOfRange(floatOut, fn * k, size), b, fn);
-        } else {
-            if (doubleSum == null) {
-                doublePart = new double[size];
-                doubleSum = new double[size];
-                doubleOut = new double[size];
-            }
-            RawMemory.copyToHeap(RawMemory.span(chunkDW[0], 0, size), doubleSum, size);
-            for (int c = 1; c < chunks; c++) {
-                RawMemory.copyToHeap(RawMemory.span(chunkDW[c], 0, size), doublePart, size);
-                for (int i = 0; i < size; i++) {
-                    doubleSum[i] += doublePart[i];
-                }
-            }
-            for (int j = 0; j <= k; j++) {
-                for (int f = 0; f < fn; f++) {
-                    doubleOut[j < k ? f * k + j : fn * k + f] = doubleSum[j * fn + f];
-                }
-            }
-            RawMemory.copyFromHeap(doubleOut, w, fn * k);
-            RawMemory.copyFromHeap(java.util.Arrays.copyOfRange(doubleOut, fn * k, size), b, fn);
+        if (chunkSum == null) {
+            chunkPart = HeapArray.of(type, size);
+            chunkSum = HeapArray.of(type, size);
+            chunkOut = HeapArray.of(type, fn * k);
         }
+        chunkSum.load(RawMemory.span(chunkDW[0], 0, size), size);
+        for (int c = 1; c < chunks; c++) {
+            chunkPart.load(RawMemory.span(chunkDW[c], 0, size), size);
+            chunkSum.add(chunkPart, size);
+        }
+        chunkSum.transposeInto(chunkOut, k, fn);                 // its first K rows, transposed: dW2d
+        chunkOut.store(RawMemory.span(dW2d, 0, (long) fn * k), fn * k);
+        chunkSum.store(k * fn, RawMemory.span(db, 0, fn), fn);   // its last row: db
     }
 
     /** The convolution that computes dx from dout (see backward), or null where the geometry has none. */
@@ -570,34 +500,14 @@ public final class SampleConv {
         }
     }
 
-    /** dx[s] = dcolT folded back: each colT entry added to the input element it came from. */
-    private void fold(INDArray dcolT, INDArray dx, int s) {
-        int base = s * g.sampleSize();
-        int end = base + g.sampleSize();
-        int stride = g.stride;
-        if (type == DataType.FLOAT) {
-            FloatBuffer in = dcolT.data().asNioFloat();
-            FloatBuffer out = dx.data().asNioFloat();
-            for (int i = base; i < end; i++) {
-                out.put(i, 0f);
-            }
-            for (int r = 0; r < runs.length; r += 3) {
-                for (int i = 0, d = runs[r], j = base + runs[r + 1]; i < runs[r + 2]; i++, d++, j += stride) {
-                    out.put(j, out.get(j) + in.get(d));
-                }
-            }
-        } else {
-            DoubleBuffer in = dcolT.data().asNioDouble();
-            DoubleBuffer out = dx.data().asNioDouble();
-            for (int i = base; i < end; i++) {
-                out.put(i, 0.0);
-            }
-            for (int r = 0; r < runs.length; r += 3) {
-                for (int i = 0, d = runs[r], j = base + runs[r + 1]; i < runs[r + 2]; i++, d++, j += stride) {
-                    out.put(j, out.get(j) + in.get(d));
-                }
-            }
-        }
+    /** dx[s] = the worker's dcolT folded back: each colT entry added to the input element it came from. */
+    private void fold(Worker wk, INDArray dx, int s) {
+        int sample = g.sampleSize();
+        wk.foldArrays();
+        wk.dcol.load(RawMemory.span(wk.dcolT, 0, (long) k * p), k * p);
+        wk.dxSample.zero(sample);
+        wk.dxSample.addRuns(runs, g.stride, wk.dcol);
+        wk.dxSample.store(RawMemory.span(dx, (long) s * sample, sample), sample);
     }
 
     /**
