@@ -72,7 +72,7 @@ class CliErrorsTest {
         Cli v = Cli.run("--version");
         assertEquals(0, v.exit);
         assertTrue(v.out.startsWith("scratchnet "), v.toString());
-        for (String c : new String[] {"train", "evaluate", "predict", "summary"}) {
+        for (String c : new String[] {"train", "evaluate", "predict", "summary", "bench"}) {
             Cli h = Cli.run(c, "--help");
             assertEquals(0, h.exit, c);
             assertTrue(h.out.contains("Usage: scratchnet " + c), h.out);
@@ -87,6 +87,8 @@ class CliErrorsTest {
         assertCleanError(Cli.run("train", "--batch-size", "-5"), 2, "--batch-size must be a positive whole number, got -5");
         assertCleanError(Cli.run("train", "--epochs", "two"), 2, "two");
         assertCleanError(Cli.run("evaluate"), 2, "--params");
+        assertCleanError(Cli.run("bench", "--engine", "turbo"), 2, "--engine", "turbo", "FAST", "BOOK");
+        assertCleanError(Cli.run(), 2, "a command is required: train, evaluate, predict, summary or bench");
     }
 
     @Test

@@ -9,6 +9,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Assumptions;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -25,10 +26,26 @@ public final class TestData {
         return p != null && !p.isBlank() ? Path.of(p) : Path.of("..", "..", "shared");
     }
 
-    /** A file of ../shared/reference; the calling test is skipped where it is absent. */
+    /** Whether the tests run under CI ({@code CI=true}, as .ci/run sets it), where every file they need is there. */
+    public static boolean underCi() {
+        return "true".equalsIgnoreCase(System.getenv("CI"));
+    }
+
+    /**
+     * Skips the calling test, saying why, where the files it needs are absent; under CI, where
+     * they are always there, fails it instead, so a test that needs them cannot silently not run.
+     */
+    public static void requireFiles(boolean present, String what) {
+        if (underCi()) {
+            Assertions.assertTrue(present, "under CI " + what + " must be present: " + what + " is missing");
+        }
+        Assumptions.assumeTrue(present, "skipped: " + what + " is not present");
+    }
+
+    /** A file of ../shared/reference; the calling test is skipped where it is absent (fails under CI). */
     public static Path reference(String name) {
         Path f = shared().resolve("reference").resolve(name);
-        Assumptions.assumeTrue(Files.isRegularFile(f), "skipped: reference file " + f + " is not present");
+        requireFiles(Files.isRegularFile(f), "the reference file " + f);
         return f;
     }
 

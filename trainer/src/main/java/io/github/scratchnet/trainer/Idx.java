@@ -84,7 +84,8 @@ public final class Idx {
         return (b[at] & 0xff) << 24 | (b[at + 1] & 0xff) << 16 | (b[at + 2] & 0xff) << 8 | (b[at + 3] & 0xff);
     }
 
-    private static byte[] gunzip(byte[] raw, String file) throws FileFormatException {
+    /** The bytes of a gzip stream, decompressed; {@code file} names it in errors. */
+    static byte[] gunzip(byte[] raw, String file) throws FileFormatException {
         try (InputStream in = new GZIPInputStream(new ByteArrayInputStream(raw))) {
             return in.readAllBytes();
         } catch (ZipException | java.io.EOFException e) {

@@ -1,9 +1,7 @@
 package io.github.scratchnet.trainer;
 
 import io.github.scratchnet.core.io.AtomicFiles;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -19,7 +17,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
-import java.util.zip.GZIPInputStream;
 
 /**
  * Makes sure the four original MNIST files are in a folder: finds them (raw or .gz), or fetches
@@ -84,7 +81,7 @@ public final class MnistFiles {
                     if (r.statusCode() != 200) {
                         throw new IOException("HTTP " + r.statusCode() + " for " + n + ".gz");
                     }
-                    place(dir, n, gunzip(r.body()));
+                    place(dir, n, Idx.gunzip(r.body(), mirror + n + ".gz"));
                 }
                 return;
             } catch (IOException e) {
@@ -174,7 +171,7 @@ public final class MnistFiles {
             }
             byte[] b = Files.readAllBytes(f);
             if (f.toString().endsWith(".gz")) {
-                b = gunzip(b);
+                b = Idx.gunzip(b, f.toString());
             }
             String sha = sha256(b);
             if (!sha.equals(SHA256.get(n))) {
@@ -189,12 +186,6 @@ public final class MnistFiles {
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(b));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
-        }
-    }
-
-    private static byte[] gunzip(byte[] gz) throws IOException {
-        try (InputStream in = new GZIPInputStream(new ByteArrayInputStream(gz))) {
-            return in.readAllBytes();
         }
     }
 }

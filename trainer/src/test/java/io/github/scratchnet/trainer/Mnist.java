@@ -1,12 +1,12 @@
 package io.github.scratchnet.trainer;
 
+import io.github.scratchnet.core.TestData;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.junit.jupiter.api.Assumptions;
 
-/** The real MNIST files for tests: skipped, with a message, where they are not present. */
+/** The real MNIST files for tests: skipped, with a message, where they are not present (failed under CI). */
 public final class Mnist {
     private Mnist() {
     }
@@ -19,15 +19,15 @@ public final class Mnist {
     /** The MNIST folder; the calling test is skipped where the files are not there. */
     public static Path requireDir() {
         Path dir = dir();
-        Assumptions.assumeTrue(MnistFiles.missing(dir).isEmpty(),
-                "skipped: the MNIST files are not in " + dir + " (set SCRATCHNET_DATA or place the IDX files there)");
+        TestData.requireFiles(MnistFiles.missing(dir).isEmpty(),
+                "the MNIST files in " + dir + " (set SCRATCHNET_DATA or place the IDX files there)");
         return dir;
     }
 
     public static Dataset testSet() {
         Path dir = dir();
-        Assumptions.assumeTrue(Files.exists(Dataset.find(dir, "t10k-images-idx3-ubyte")),
-                "skipped: the MNIST test set is not in " + dir + " (set SCRATCHNET_DATA or place the IDX files there)");
+        TestData.requireFiles(Files.exists(Dataset.find(dir, "t10k-images-idx3-ubyte")),
+                "the MNIST test set in " + dir + " (set SCRATCHNET_DATA or place the IDX files there)");
         try {
             return Dataset.readSplit(dir, false);
         } catch (IOException e) {

@@ -11,15 +11,14 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * Row-major GEMM straight on the buffers of plain C-ordered arrays, at element offsets:
+ * Row-major GEMM straight on the buffers of dense arrays, at element offsets:
  * {@code C[m x n] = op(A) op(B) + beta C}. One call is one library call, without the per-op work
  * of {@code Nd4j.gemm} (shape checks, view handling), so the convolution kernels can multiply one
  * sample at a time from several threads, each call running on its caller's thread.
  * <p>
  * FLOAT goes to oneDNN's {@code dnnl_sgemm} where that library loads, DOUBLE (and FLOAT where
- * oneDNN does not load) to OpenBLAS. On the per-sample shapes of the convolutions (16 to 64 output
- * rows) oneDNN measured 1.3-2.8x faster than OpenBLAS 0.3.19 on one AVX2 core: OpenBLAS repacks
- * the large operand on every call, oneDNN's JIT kernels copy far less (see the README).
+ * oneDNN does not load) to OpenBLAS: on the kernels' small per-sample shapes OpenBLAS repacks the
+ * large operand on every call and oneDNN's JIT kernels copy far less (docs/PERFORMANCE.md).
  */
 public final class Gemm {
     static {

@@ -11,9 +11,9 @@ import java.util.concurrent.atomic.AtomicReference;
 /**
  * How the CPU kernels spread work over threads: the caller is worker 0, the rest are daemon
  * threads of this class's own pool. Items are claimed one at a time from a shared counter, so a
- * worker that starts late (a parked thread takes tens to hundreds of microseconds to wake on these
- * VMs) or runs slow (a neighbour on its core) takes fewer, and the caller, once the items are gone,
- * spins briefly for the last ones instead of parking. Which worker runs an item depends on timing:
+ * worker that starts late (a parked thread is slow to wake) or runs slow (a neighbour on its
+ * core) takes fewer, and the caller, once the items are gone, spins briefly for the last ones
+ * instead of parking. Which worker runs an item depends on timing:
  * callers keep each item's result independent of that (scratch per worker, sums per fixed item).
  * The count is all cores by default; {@link #setThreads} (the CLI's {@code --threads}) changes it.
  */

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.util.Locale;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -36,9 +37,10 @@ class GemmTest {
     void floatGemmsGoToOneDnnOnLinuxX86() {
         String os = System.getProperty("os.name", "").toLowerCase(Locale.ROOT);
         String arch = System.getProperty("os.arch", "");
-        if (os.contains("linux") && (arch.equals("amd64") || arch.equals("x86_64")) && !Boolean.getBoolean("scratchnet.openblasOnly")) {
-            assertEquals("oneDNN", Gemm.floatLibrary());
-        }
+        Assumptions.assumeTrue(os.contains("linux") && (arch.equals("amd64") || arch.equals("x86_64")),
+                "oneDNN comes with the build on x86-64 Linux only");
+        Assumptions.assumeFalse(Boolean.getBoolean("scratchnet.openblasOnly"), "-Dscratchnet.openblasOnly is set");
+        assertEquals("oneDNN", Gemm.floatLibrary());
     }
 
     @Test
