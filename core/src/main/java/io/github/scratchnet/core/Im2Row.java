@@ -5,7 +5,7 @@ import static org.nd4j.linalg.indexing.NDArrayIndex.interval;
 import static org.nd4j.linalg.indexing.NDArrayIndex.point;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.INDArrayIndex;
 
 /**
  * im2row and row2im: the book's im2col and col2im (section 7.4.3, common/util.py), written with
@@ -14,7 +14,9 @@ import org.nd4j.linalg.factory.Nd4j;
  * sample n, and column {@code (c*FH + ky)*FW + kx} of it is {@code xpad[n, c, oy*stride + ky,
  * ox*stride + kx]}, where xpad is x with {@code pad} zeros around each plane. row2im adds every
  * entry of such a matrix back where it came from, so overlapping windows sum: it is the adjoint
- * of im2row, which is what backward needs.
+ * of im2row, which is what backward needs. Like the book's, both loop over the FH*FW positions
+ * in a window; where the book pads the image and slices it, these slice x itself where the
+ * window lies inside it and leave the padding's entries 0.
  */
 public final class Im2Row {
     private Im2Row() {
@@ -28,13 +30,20 @@ public final class Im2Row {
     /** As {@link #im2row(INDArray, ConvGeometry)}, written into {@code reuse} where it has the shape and type. */
     public static INDArray im2row(INDArray x, ConvGeometry g, INDArray reuse) {
         long n = checkInput(x, g);
-        INDArray img = g.pad == 0 ? x : Nd4j.pad(x, new int[][] {{0, 0}, {0, 0}, {g.pad, g.pad}, {g.pad, g.pad}});
         INDArray col = Buffers.reuse(reuse, x.dataType(), n * g.rowsPerSample(), g.rowLength());
+        if (g.pad > 0) {
+            col.assign(0);                          // the windows' parts in the padding stay 0
+        }
         INDArray windows = col.reshape('c', n, g.oh, g.ow, g.c, g.fh, g.fw);     // the same memory
         for (int ky = 0; ky < g.fh; ky++) {
             for (int kx = 0; kx < g.fw; kx++) {
-                // element (ky, kx) of every window is one strided slice of the image, (N, C, OH, OW)
-                windows.get(all(), all(), all(), all(), point(ky), point(kx)).assign(slice(img, g, ky, kx).permute(0, 2, 3, 1));
+                // element (ky, kx) of every window is one strided slice of x, (N, C, OH, OW), where it lies inside x
+                Slice rows = Slice.of(ky, g.oh, g.h, g);
+                Slice cols = Slice.of(kx, g.ow, g.w, g);
+                if (rows != null && cols != null) {
+                    windows.get(all(), rows.out, cols.out, all(), point(ky), point(kx))
+                            .assign(x.get(all(), all(), rows.in, cols.in).permute(0, 2, 3, 1));
+                }
             }
         }
         return col;
@@ -51,21 +60,38 @@ public final class Im2Row {
             throw new IllegalArgumentException("row2im for " + g + " and N=" + n + " expects col of shape "
                     + Shapes.str(n * g.rowsPerSample(), g.rowLength()) + ", found " + Shapes.str(col.shape()));
         }
-        INDArray img = Nd4j.zeros(col.dataType(), n, g.c, g.h + 2L * g.pad, g.w + 2L * g.pad);
+        INDArray dx = Buffers.reuse(reuse, col.dataType(), n, g.c, g.h, g.w).assign(0);
         INDArray windows = Shapes.dense(col).reshape('c', n, g.oh, g.ow, g.c, g.fh, g.fw);
         for (int ky = 0; ky < g.fh; ky++) {
             for (int kx = 0; kx < g.fw; kx++) {
-                slice(img, g, ky, kx).addi(windows.get(all(), all(), all(), all(), point(ky), point(kx)).permute(0, 3, 1, 2));
+                Slice rows = Slice.of(ky, g.oh, g.h, g);
+                Slice cols = Slice.of(kx, g.ow, g.w, g);
+                if (rows != null && cols != null) {         // entries in the padding go nowhere
+                    dx.get(all(), all(), rows.in, cols.in)
+                            .addi(windows.get(all(), rows.out, cols.out, all(), point(ky), point(kx)).permute(0, 3, 1, 2));
+                }
             }
         }
-        INDArray inside = img.get(all(), all(), interval(g.pad, g.pad + g.h), interval(g.pad, g.pad + g.w));
-        return Buffers.reuse(reuse, col.dataType(), n, g.c, g.h, g.w).assign(inside);
+        return dx;
     }
 
-    /** xpad[:, :, ky : ky + stride*OH : stride, kx : kx + stride*OW : stride], a view (N, C, OH, OW). */
-    private static INDArray slice(INDArray img, ConvGeometry g, int ky, int kx) {
-        return img.get(all(), all(), interval(ky, g.stride, ky + (long) g.stride * (g.oh - 1) + 1),
-                interval(kx, g.stride, kx + (long) g.stride * (g.ow - 1) + 1));
+    /**
+     * Along one axis, for the window offset k: the outputs {@code out} whose input
+     * {@code o*stride + k - pad} lies inside the image, and those inputs {@code in} (every
+     * stride-th); null where there are none.
+     */
+    private record Slice(INDArrayIndex out, INDArrayIndex in) {
+        static Slice of(int k, int outSize, int inSize, ConvGeometry g) {
+            int first = Math.max(0, Math.floorDiv(g.pad - k + g.stride - 1, g.stride));
+            int end = Math.min(outSize, Math.floorDiv(inSize - 1 + g.pad - k, g.stride) + 1);
+            if (end <= first) {
+                return null;
+            }
+            long from = (long) first * g.stride + k - g.pad;
+            long last = from + (long) (end - first - 1) * g.stride;
+            // (ND4J refuses a strided interval of one element)
+            return new Slice(interval(first, end), last == from ? interval(from, from + 1) : interval(from, g.stride, last + 1));
+        }
     }
 
     /** Checks x is (N, C, H, W) with the geometry's C, H, W; returns N. */

@@ -39,6 +39,7 @@ public final class Pooling implements Layer {
     // arrays refilled at every step
     private INDArray col;
     private INDArray out;
+    private INDArray dcol;
     private INDArray dx;
 
     /** A {@code size x size} window moved by {@code stride}, no padding: the book's Pooling. */
@@ -82,13 +83,12 @@ public final class Pooling implements Layer {
         int size = ph * pw;
         // one gradient per window, in the order of col's rows: (N, OH, OW, C) flattened
         INDArray d = dout.permute(0, 2, 3, 1).dup('c').reshape('c', col.length() / size, 1);
-        INDArray dcol;
+        dcol = Buffers.reuse(dcol, dout.dataType(), d.size(0), size);
         if (kind == Kind.MAX) {
-            dcol = Nd4j.create(dout.dataType(), d.size(0), size);
             Nd4j.exec(new OneHot(argMax, dcol, size));                          // 1 at each window's argMax
             dcol.muliColumnVector(d);
         } else {
-            dcol = Nd4j.zeros(dout.dataType(), d.size(0), size).addiColumnVector(d).divi(size);
+            dcol.assign(0).addiColumnVector(d).divi(size);
         }
         dx = Im2Row.row2im(dcol.reshape('c', col.shape()), n, g, dx);
         return dx;
