@@ -37,7 +37,7 @@ public final class TestData {
      */
     public static void requireFiles(boolean present, String what) {
         if (underCi()) {
-            Assertions.assertTrue(present, "under CI " + what + " must be present: " + what + " is missing");
+            Assertions.assertTrue(present, "missing under CI, where every test must run: " + what);
         }
         Assumptions.assumeTrue(present, "skipped: " + what + " is not present");
     }

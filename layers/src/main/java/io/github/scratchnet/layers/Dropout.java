@@ -4,7 +4,6 @@ import io.github.scratchnet.core.Rng;
 import io.github.scratchnet.core.Shapes;
 import java.util.Locale;
 import java.util.function.Function;
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -49,12 +48,8 @@ public final class Dropout implements Layer {
     @Override
     public INDArray forward(INDArray x, boolean train) {
         if (train) {
-            if (masks == null) {
-                scale = drawScale(x.shape(), x.dataType());
-            } else {
-                INDArray mask = masks.apply(x.shape()).castTo(x.dataType());
-                scale = mode == Mode.INVERTED ? mask.divi(1 - ratio) : mask;
-            }
+            INDArray mask = (masks != null ? masks.apply(x.shape()) : drawMask(x.shape())).castTo(x.dataType());
+            scale = mode == Mode.INVERTED ? mask.div(1 - ratio) : mask;
             testScale = Double.NaN;
             return x.mul(scale);
         }
@@ -63,27 +58,13 @@ public final class Dropout implements Layer {
         return testScale == 1 ? x.dup() : x.mul(testScale);
     }
 
-    /**
-     * The default mask, already scaled, in x's type: an element is kept where a draw exceeds the
-     * ratio, with the values the mask, cast and division would give (one array made instead of
-     * three ND4J ops).
-     */
-    private INDArray drawScale(long[] shape, DataType type) {
-        int count = Math.toIntExact(Shapes.length(shape));
-        if (type == DataType.FLOAT) {
-            float kept = mode == Mode.INVERTED ? 1f / (float) (1 - ratio) : 1f;
-            float[] values = new float[count];
-            for (int i = 0; i < count; i++) {
-                values[i] = rng.nextDouble() > ratio ? kept : 0f;
-            }
-            return Nd4j.create(values, shape, 'c');
+    /** The book's {@code rand(*shape) > ratio}: 1 where a uniform draw from the network's generator exceeds the ratio. */
+    private INDArray drawMask(long[] shape) {
+        double[] keep = new double[Math.toIntExact(Shapes.length(shape))];
+        for (int i = 0; i < keep.length; i++) {
+            keep[i] = rng.nextDouble() > ratio ? 1 : 0;
         }
-        double kept = mode == Mode.INVERTED ? 1 / (1 - ratio) : 1;
-        double[] values = new double[count];
-        for (int i = 0; i < count; i++) {
-            values[i] = rng.nextDouble() > ratio ? kept : 0;
-        }
-        return Nd4j.create(values, shape, 'c').castTo(type);
+        return Nd4j.create(keep, shape, 'c');
     }
 
     @Override

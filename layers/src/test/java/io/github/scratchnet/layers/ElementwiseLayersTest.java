@@ -76,7 +76,7 @@ class ElementwiseLayersTest {
         assertEquals(1 / 0.75, trainInv.maxNumber().doubleValue(), 1e-12);
     }
 
-    /** The default masks (drawn and scaled in one array) equal a 0/1 mask of the same draws, cast and scaled. */
+    /** The default masks are the book's rand > ratio from the network's generator: the same as a mask source drawing them so. */
     @Test
     void defaultMasksEqualTheSameDrawsThroughAMaskSource() {
         for (org.nd4j.linalg.api.buffer.DataType type : new org.nd4j.linalg.api.buffer.DataType[] {
