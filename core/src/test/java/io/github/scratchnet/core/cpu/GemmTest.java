@@ -15,7 +15,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * Gemm against a triple loop in double, for every transpose, at element offsets inside larger
  * buffers, with beta 0 and 1: FLOAT through oneDNN (where it loads) to float rounding, DOUBLE
  * through OpenBLAS to 1e-12. The convolution kernels are proven equal to the im2row path in
- * float64 (ConvolutionFastPathTest); this holds the float32 library they call to the same sums.
+ * float64 (the engine's FastKernelsTest); this holds the float32 library they call to the same sums.
  */
 class GemmTest {
     @Test
