@@ -22,8 +22,10 @@ class ArchitectureTest {
     private static final String CPU = "io.github.scratchnet.core.cpu..";
     private static final String IO = "io.github.scratchnet.core.io..";
 
+    /** The main classes: not test classes, whether in a module's target/test-classes or in a test-jar from the local repository. */
     private static final JavaClasses MAIN = new ClassFileImporter()
             .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+            .withImportOption(location -> !location.contains("-tests.jar"))
             .importPackages("io.github.scratchnet");
 
     static final ArchRule THE_BOOKS_PRIMITIVES_USE_NEITHER_THE_CPU_RUNTIME_NOR_THE_FILE_FORMATS = noClasses()

@@ -46,7 +46,7 @@ final class Bench implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--network", paramLabel = "NAME", description = "deepconvnet, simpleconvnet or multilayernet (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--network", paramLabel = "NAME", description = "deepconvnet, simpleconvnet, multilayernet, vgg or resnet (default: ${DEFAULT-VALUE}).")
     NetworkSpec.Preset network = NetworkSpec.Preset.DEEPCONVNET;
 
     @Option(names = "--batch-size", paramLabel = "N", description = "Training batch size (default: ${DEFAULT-VALUE}).")

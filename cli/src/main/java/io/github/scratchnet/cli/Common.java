@@ -13,6 +13,8 @@ import io.github.scratchnet.trainer.MnistFiles;
 import io.github.scratchnet.trainer.NetworkSpec;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import picocli.CommandLine.Option;
 
@@ -59,21 +61,37 @@ final class Common {
         }
     }
 
-    /** --params, --network, --dropout: which trained network to load. */
+    /** --params, --network, --dropout: which trained network (or networks, an ensemble) to load. */
     static final class Model {
-        @Option(names = "--params", required = true, paramLabel = "FILE", description = "A .npz, .pkl or checkpoint (.ckpt) file.")
-        Path params;
+        @Option(names = "--params", required = true, paramLabel = "FILE",
+                description = "A .npz, .pkl or checkpoint (.ckpt) file; give several for an ensemble (their softmax outputs averaged).")
+        List<Path> params;
 
         @Option(names = "--network", paramLabel = "NAME",
-                description = "The network the params belong to, for .npz/.pkl (default: ${DEFAULT-VALUE}).")
-        NetworkSpec.Preset network = NetworkSpec.Preset.DEEPCONVNET;
+                description = "The network .npz/.pkl params belong to: once for all of them, or once per .npz/.pkl file in order "
+                        + "(default: deepconvnet).")
+        List<NetworkSpec.Preset> networks = new ArrayList<>();
 
         @Option(names = "--dropout", paramLabel = "MODE",
                 description = "inverted or book; the book's params need book (default: inverted, or the checkpoint's).")
         Dropout.Mode dropout;
 
-        Sequential load(DType dtype) throws IOException {
-            return loadNetwork(params, network, dtype, dropout);
+        /** The networks of every --params file, in order. */
+        List<Sequential> load(DType dtype) throws IOException {
+            int plain = (int) params.stream().filter(p -> !isCheckpoint(p)).count();
+            if (networks.size() > 1 && networks.size() != plain) {
+                throw new IllegalArgumentException("--network given " + networks.size() + " times for " + plain
+                        + " .npz/.pkl files: give it once for all of them, or once per file");
+            }
+            List<Sequential> nets = new ArrayList<>();
+            int i = 0;
+            for (Path p : params) {
+                NetworkSpec.Preset preset = networks.isEmpty() ? NetworkSpec.Preset.DEEPCONVNET
+                        : networks.get(networks.size() == 1 || isCheckpoint(p) ? 0 : i);
+                nets.add(loadNetwork(p, preset, dtype, dropout));
+                i += isCheckpoint(p) ? 0 : 1;
+            }
+            return nets;
         }
     }
 

@@ -2,19 +2,25 @@ package io.github.scratchnet.cli;
 
 import io.github.scratchnet.core.DType;
 import io.github.scratchnet.core.io.AtomicFiles;
+import io.github.scratchnet.layers.Model;
 import io.github.scratchnet.layers.Sequential;
 import io.github.scratchnet.trainer.Dataset;
+import io.github.scratchnet.trainer.Ensemble;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import org.nd4j.linalg.api.ndarray.INDArray;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "evaluate", mixinStandardHelpOptions = true, versionProvider = Scratchnet.Version.class,
         description = "Score params (.npz, the book's .pkl, or a checkpoint) on the MNIST test set: accuracy, "
-                + "per-class accuracy and the confusion matrix.")
+                + "per-class accuracy and the confusion matrix; with several --params, each network's accuracy and the "
+                + "ensemble's (their softmax outputs averaged).")
 final class Evaluate implements Callable<Integer> {
     @Mixin
     Common.Options common;
@@ -34,23 +40,46 @@ final class Evaluate implements Callable<Integer> {
     @Option(names = "--predictions", paramLabel = "FILE", description = "Write a CSV of index, label, predicted class.")
     Path predictions;
 
+    private static int correct(int[] predicted, int[] labels) {
+        int c = 0;
+        for (int i = 0; i < labels.length; i++) {
+            c += labels[i] == predicted[i] ? 1 : 0;
+        }
+        return c;
+    }
+
     @Override
     public Integer call() throws Exception {
         common.applyThreads();
         if (testSize < 0) {
             throw new IllegalArgumentException("--test-size must be >= 0, got " + testSize);
         }
-        Sequential net = model.load(dtype);
+        List<Sequential> nets = model.load(dtype);
         Dataset test = Common.mnist(common, false).head(testSize);
-        int[] predicted = compute.engine().plan(net).classify(test.images(), 100);
         int[] labels = test.labels();
-        int k = (int) net.outputSize();
+        int k = (int) nets.get(0).outputSize();
+        int[] predicted;
+        if (nets.size() == 1) {
+            predicted = compute.engine().plan(nets.get(0)).classify(test.images(), 100);
+        } else {
+            List<Model> plans = new ArrayList<>();
+            for (Sequential net : nets) {
+                plans.add(compute.engine().plan(net));
+            }
+            List<INDArray> probabilities = new Ensemble(plans).memberProbabilities(test.images(), 100);
+            for (int m = 0; m < nets.size(); m++) {
+                int c = correct(Ensemble.classes(probabilities.get(m)), labels);
+                System.out.printf(Locale.ROOT, "member %d (%s): %d / %d (%.4f)%n", m + 1, model.params.get(m), c, labels.length,
+                        (double) c / labels.length);
+            }
+            predicted = Ensemble.classes(Ensemble.mean(probabilities));
+            System.out.printf(Locale.ROOT, "ensemble of %d, their softmax outputs averaged:%n", nets.size());
+        }
         long[][] confusion = new long[k][k];
-        int correct = 0;
         for (int i = 0; i < labels.length; i++) {
             confusion[labels[i]][predicted[i]]++;
-            correct += labels[i] == predicted[i] ? 1 : 0;
         }
+        int correct = correct(predicted, labels);
         System.out.printf(Locale.ROOT, "accuracy: %d / %d (%.4f)%n", correct, labels.length, (double) correct / labels.length);
         System.out.println("per class:");
         for (int c = 0; c < k; c++) {

@@ -33,13 +33,18 @@ final class Plots {
                 .yAxisTitle("accuracy").build();
         List<Double> ep = new ArrayList<>();
         List<Double> train = new ArrayList<>();
+        List<Double> validation = new ArrayList<>();
         List<Double> test = new ArrayList<>();
         for (History.Epoch e : h.epochs()) {
             ep.add((double) e.epoch());
             train.add(e.trainAccuracy());
+            validation.add(e.validationAccuracy());
             test.add(e.testAccuracy());
         }
         acc.addSeries("train", ep, train);
+        if (h.best() != null) {
+            acc.addSeries("validation", ep, validation);
+        }
         acc.addSeries("test", ep, test);
         String name = png.toString();
         String base = name.endsWith(".png") ? name.substring(0, name.length() - 4) : name;

@@ -2,8 +2,10 @@ package io.github.scratchnet.cli;
 
 import io.github.scratchnet.core.DType;
 import io.github.scratchnet.layers.Model;
-import io.github.scratchnet.layers.SoftmaxWithLoss;
+import io.github.scratchnet.layers.Sequential;
+import io.github.scratchnet.trainer.Ensemble;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -14,7 +16,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "predict", mixinStandardHelpOptions = true, versionProvider = Scratchnet.Version.class,
-        description = "Classify images of digits (PNG or JPEG, any size, dark on light or light on dark).")
+        description = "Classify images of digits (PNG or JPEG, any size, dark on light or light on dark); with several "
+                + "--params, by the mean of the networks' softmax outputs.")
 final class Predict implements Callable<Integer> {
     @Mixin
     Common.Options common;
@@ -30,10 +33,13 @@ final class Predict implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Model net = compute.engine().plan(model.load(DType.FLOAT32));
+        List<Model> plans = new ArrayList<>();
+        for (Sequential net : model.load(DType.FLOAT32)) {
+            plans.add(compute.engine().plan(net));
+        }
+        Ensemble ensemble = new Ensemble(plans);
         for (Path image : images) {
-            INDArray x = Digits.load(image);
-            INDArray p = SoftmaxWithLoss.softmax(net.predict(x, false));
+            INDArray p = Ensemble.mean(ensemble.memberProbabilities(Digits.load(image), 1));
             double[] probs = p.toDoubleVector();
             int best = 0;
             for (int c = 1; c < probs.length; c++) {

@@ -1,6 +1,7 @@
 package io.github.scratchnet.cli;
 
 import io.github.scratchnet.trainer.History;
+import io.github.scratchnet.trainer.TrainConfig;
 import io.github.scratchnet.trainer.Trainer;
 import java.util.Locale;
 import me.tongfei.progressbar.ProgressBar;
@@ -17,17 +18,23 @@ final class Progress {
     }
 
     private static void start(Trainer t) {
-        System.out.printf(Locale.ROOT, "training %s on %d images (%s, batch %d, %s, %s, %s engine), %d epochs%s%n",
-                t.spec().preset().name().toLowerCase(Locale.ROOT), t.trainSet().size(), t.optimizer(),
-                t.config().batchSize(), t.spec().dtype().name().toLowerCase(Locale.ROOT),
-                "dropout " + t.spec().dropout().name().toLowerCase(Locale.ROOT),
-                t.engine().name().toLowerCase(Locale.ROOT), t.config().epochs(),
+        TrainConfig c = t.config();
+        System.out.printf(Locale.ROOT, "training %s on %d images%s (%s, %s schedule%s, batch %d, %s, %s, augment %s%s, %s engine),"
+                + " %d epochs%s%n", t.spec().preset().name().toLowerCase(Locale.ROOT), t.trainSet().size(),
+                t.validationSet() == null ? "" : ", " + t.validationSet().size() + " held out for validation", t.optimizer(),
+                c.schedule().name().toLowerCase(Locale.ROOT), c.warmupEpochs() > 0 ? " after " + c.warmupEpochs() + " warm-up" : "",
+                c.batchSize(), t.spec().dtype().name().toLowerCase(Locale.ROOT),
+                "dropout " + t.spec().dropout().name().toLowerCase(Locale.ROOT), c.augmentation(),
+                c.labelSmoothing() > 0 ? ", label smoothing " + c.labelSmoothing() : "",
+                t.engine().name().toLowerCase(Locale.ROOT), c.epochs(),
                 t.epochsDone() > 0 ? ", resuming after epoch " + t.epochsDone() : "");
     }
 
     private static String epochLine(History.Epoch e, Trainer t) {
-        return String.format(Locale.ROOT, "epoch %d/%d: loss %.4f, train acc %.4f, test acc %.4f, %.0f s", e.epoch(),
-                t.config().epochs(), e.meanLoss(), e.trainAccuracy(), e.testAccuracy(), e.seconds());
+        String val = Double.isNaN(e.validationAccuracy()) ? "" : String.format(Locale.ROOT, ", validation acc %.4f",
+                e.validationAccuracy());
+        return String.format(Locale.ROOT, "epoch %d/%d: loss %.4f, train acc %.4f%s, test acc %.4f, lr %.3g, %.0f s", e.epoch(),
+                t.config().epochs(), e.meanLoss(), e.trainAccuracy(), val, e.testAccuracy(), e.learningRate(), e.seconds());
     }
 
     /** One bar per epoch. */

@@ -7,7 +7,10 @@ import io.github.scratchnet.layers.Layer;
 import io.github.scratchnet.layers.Sequential;
 import io.github.scratchnet.trainer.NetworkSpec;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Map;
 import java.util.concurrent.Callable;
+import org.nd4j.linalg.api.ndarray.INDArray;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -18,7 +21,7 @@ final class Summary implements Callable<Integer> {
     @Mixin
     Common.Options common;
 
-    @Option(names = "--network", paramLabel = "NAME", description = "deepconvnet, simpleconvnet or multilayernet (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--network", paramLabel = "NAME", description = "deepconvnet, simpleconvnet, multilayernet, vgg or resnet (default: ${DEFAULT-VALUE}).")
     NetworkSpec.Preset network = NetworkSpec.Preset.DEEPCONVNET;
 
     @Option(names = "--params", paramLabel = "FILE", description = "Describe the network of this checkpoint (or check params against the network).")
@@ -36,22 +39,29 @@ final class Summary implements Callable<Integer> {
         for (int i = 0; i < net.layers().size(); i++) {
             Layer l = net.layers().get(i);
             withBatch = l.outputShape(withBatch);
-            long count = 0;
-            for (var a : l.params().values()) {
-                count += a.length();
+            total += row(net, l, Integer.toString(i), batchShape(Arrays.copyOfRange(withBatch, 1, withBatch.length)));
+            for (Layer part : l.parts()) {
+                row(net, part, "", "");
             }
-            total += count;
-            String number = net.number(i);
-            StringBuilder keys = new StringBuilder();
-            l.params().keySet().forEach(k -> keys.append(keys.length() == 0 ? "" : ", ").append(k).append(number));
-            String out = batchShape(java.util.Arrays.copyOfRange(withBatch, 1, withBatch.length));
-            System.out.printf("%-4d %-38s %-18s %10s  %s%n", i, l.describe(), out, count == 0 ? "" : String.format("%,d", count), keys);
         }
         System.out.printf("total trainable parameters: %,d%n", total);
         if (net.state().size() > 0) {
             System.out.printf("non-trainable state: %,d%n", net.state().count());
         }
         return 0;
+    }
+
+    /** One row: the layer (a part of the one above where {@code index} is empty), its output, parameter count and keys. */
+    private static long row(Sequential net, Layer layer, String index, String out) {
+        Map<String, INDArray> own = net.paramsOf(layer);
+        long count = 0;
+        for (INDArray a : own.values()) {
+            count += a.length();
+        }
+        String name = index.isEmpty() ? "  " + layer.describe() : layer.describe();
+        String keys = layer.parts().isEmpty() ? String.join(", ", own.keySet()) : "";    // its parts' rows list them
+        System.out.printf("%-4s %-38s %-18s %10s  %s%n", index, name, out, count == 0 ? "" : String.format("%,d", count), keys);
+        return count;
     }
 
     /** (N, 16, 28, 28) for a sample shape (16, 28, 28). */

@@ -4,14 +4,17 @@ import io.github.scratchnet.core.DType;
 import io.github.scratchnet.core.io.ParamFiles;
 import io.github.scratchnet.layers.Dropout;
 import io.github.scratchnet.optimizers.OptimizerKind;
+import io.github.scratchnet.trainer.Augmentation;
 import io.github.scratchnet.trainer.Checkpoint;
 import io.github.scratchnet.trainer.Dataset;
 import io.github.scratchnet.trainer.History;
 import io.github.scratchnet.trainer.NetworkSpec;
+import io.github.scratchnet.trainer.Recipe;
 import io.github.scratchnet.trainer.TrainConfig;
 import io.github.scratchnet.trainer.Trainer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -23,9 +26,12 @@ import picocli.CommandLine.Option;
 @Command(name = "train", mixinStandardHelpOptions = true, versionProvider = Scratchnet.Version.class,
         description = {"Train a network on MNIST (fetched on first use) and save a checkpoint, params (.npz and the "
                 + "book's .pkl), the history and a learning curve in the output folder.",
-            "Default recipe: DeepConvNet, Adam lr 0.001, batch 100, 20 epochs."})
+            "A recipe gives every setting; the options change what they name. book (the default): DeepConvNet, Adam lr "
+                + "0.001, batch 100, 20 epochs. best: DeepConvNet, 40 epochs, warm-up and cosine, shift/rotate/scale "
+                + "augmentation, 5,000 images held out for validation (best.ckpt keeps the best epoch)."})
 final class Train implements Callable<Integer> {
     static final String CHECKPOINT = "checkpoint.ckpt";
+    static final String BEST = "best.ckpt";
 
     @Mixin
     Common.Options common;
@@ -36,47 +42,63 @@ final class Train implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--network", paramLabel = "NAME", description = "deepconvnet, simpleconvnet or multilayernet (default: ${DEFAULT-VALUE}).")
-    NetworkSpec.Preset network = NetworkSpec.Preset.DEEPCONVNET;
+    @Option(names = "--recipe", paramLabel = "NAME", description = "book or best (default: ${DEFAULT-VALUE}).")
+    Recipe recipe = Recipe.BOOK;
 
-    @Option(names = "--epochs", paramLabel = "N", description = "Epochs (default: 20; with --resume, the new total).")
+    @Option(names = "--network", paramLabel = "NAME", description = "deepconvnet, simpleconvnet, multilayernet, vgg or resnet.")
+    NetworkSpec.Preset network;
+
+    @Option(names = "--epochs", paramLabel = "N", description = "Epochs (book: 20; with --resume, the new total).")
     Integer epochs;
 
-    @Option(names = "--batch-size", paramLabel = "N", description = "Mini-batch size (default: 100).")
-    int batchSize = TrainConfig.DEFAULT.batchSize();
+    @Option(names = "--batch-size", paramLabel = "N", description = "Mini-batch size (book: 100).")
+    Integer batchSize;
 
-    @Option(names = "--optimizer", paramLabel = "NAME", description = "sgd, momentum, nesterov, adagrad, rmsprop or adam (default: adam).")
-    OptimizerKind optimizer = TrainConfig.DEFAULT.optimizer();
+    @Option(names = "--optimizer", paramLabel = "NAME", description = "sgd, momentum, nesterov, adagrad, rmsprop, adam or adamw (book: adam).")
+    OptimizerKind optimizer;
 
-    @Option(names = "--lr", paramLabel = "RATE", description = "Learning rate (default: the optimizer's, 0.001 for adam, 0.01 for the others).")
-    double lr = Double.NaN;
+    @Option(names = "--lr", paramLabel = "RATE", description = "Learning rate (default: the optimizer's, 0.001 for adam and adamw, 0.01 for the others).")
+    Double lr;
 
-    @Option(names = "--schedule", paramLabel = "NAME", description = "constant, step (halve every 5 epochs) or cosine (default: constant).")
-    TrainConfig.ScheduleKind schedule = TrainConfig.DEFAULT.schedule();
+    @Option(names = "--schedule", paramLabel = "NAME", description = "constant, step (halve every 5 epochs), cosine or onecycle (book: constant).")
+    TrainConfig.ScheduleKind schedule;
 
-    @Option(names = "--weight-decay", paramLabel = "LAMBDA", description = "L2 weight decay on the weights W (default: 0).")
-    double weightDecay = TrainConfig.DEFAULT.weightDecay();
+    @Option(names = "--warmup-epochs", paramLabel = "N", description = "Epochs of linear warm-up before the schedule (book: 0).")
+    Integer warmupEpochs;
+
+    @Option(names = "--weight-decay", paramLabel = "LAMBDA", description = "Weight decay on the weights W: L2, or decoupled with adamw (book: 0).")
+    Double weightDecay;
+
+    @Option(names = "--label-smoothing", paramLabel = "EPS", description = "Label smoothing of the loss (book: 0).")
+    Double labelSmoothing;
+
+    @Option(names = "--augment", paramLabel = "SPEC", converter = AugmentationConverter.class,
+            description = "Distort each training image anew every epoch, e.g. shift=2,rotate=12,scale=0.1,elastic=34:4, or off (book: off).")
+    Augmentation augment;
+
+    @Option(names = "--validation", paramLabel = "N", description = "Hold out N training images to choose the best epoch by (book: 0, none).")
+    Integer validation;
 
     @Option(names = "--dropout", paramLabel = "MODE", description = "inverted or book (default: inverted).")
     Dropout.Mode dropout = Dropout.Mode.INVERTED;
 
-    @Option(names = "--sampling", paramLabel = "MODE", description = "shuffle (each image once per epoch) or book (batches drawn with replacement) (default: shuffle).")
-    TrainConfig.Sampling sampling = TrainConfig.DEFAULT.sampling();
+    @Option(names = "--sampling", paramLabel = "MODE", description = "shuffle (each image once per epoch) or book (batches drawn with replacement) (book: shuffle).")
+    TrainConfig.Sampling sampling;
 
-    @Option(names = "--seed", paramLabel = "N", description = "Seed of weights, dropout and batch order (default: 42).")
+    @Option(names = "--seed", paramLabel = "N", description = "Seed of weights, dropout, batch order and augmentation (default: 42).")
     long seed = 42;
 
     @Option(names = "--dtype", paramLabel = "TYPE", description = "float32 or float64 (default: float32).")
     DType dtype = DType.FLOAT32;
 
     @Option(names = "--train-size", paramLabel = "N", description = "Train on the first N images only (default: all 60,000).")
-    int trainSize;
+    Integer trainSize;
 
     @Option(names = "--test-size", paramLabel = "N", description = "Test on the first N images only (default: all 10,000).")
-    int testSize;
+    Integer testSize;
 
-    @Option(names = "--eval-samples", paramLabel = "N", description = "Images of each set scored after every epoch, 0 for all (default: 10000).")
-    int evalSamples = TrainConfig.DEFAULT.evalSamples();
+    @Option(names = "--eval-samples", paramLabel = "N", description = "Images of each set scored after every epoch, 0 for all (book: 10000).")
+    Integer evalSamples;
 
     @Option(names = "--out", paramLabel = "DIR", description = "Output folder (default: ${DEFAULT-VALUE}).")
     Path out = Path.of("scratchnet-run");
@@ -84,14 +106,34 @@ final class Train implements Callable<Integer> {
     @Option(names = "--resume", description = "Continue the run whose checkpoint is in --out.")
     boolean resume;
 
+    static final class AugmentationConverter implements CommandLine.ITypeConverter<Augmentation> {
+        @Override
+        public Augmentation convert(String value) {
+            return Augmentation.parse(value);
+        }
+    }
+
+    /** The recipe's settings with each option given on the command line in their place. */
+    TrainConfig config() {
+        TrainConfig r = recipe.config;
+        return new TrainConfig(or(epochs, r.epochs()), or(batchSize, r.batchSize()), or(optimizer, r.optimizer()),
+                or(lr, r.lr()), or(schedule, r.schedule()), or(warmupEpochs, r.warmupEpochs()), or(weightDecay, r.weightDecay()),
+                or(labelSmoothing, r.labelSmoothing()), or(sampling, r.sampling()), or(augment, r.augmentation()),
+                or(validation, r.validation()), or(evalSamples, r.evalSamples()), or(trainSize, r.trainSize()),
+                or(testSize, r.testSize()));
+    }
+
+    private static <T> T or(T given, T recipe) {
+        return given != null ? given : recipe;
+    }
+
     @Override
     public Integer call() throws Exception {
         common.applyThreads();
         Path checkpoint = out.resolve(CHECKPOINT);
         TrainConfig config;
         try {
-            config = new TrainConfig(epochs == null ? TrainConfig.DEFAULT.epochs() : epochs, batchSize,
-                    optimizer, lr, schedule, weightDecay, sampling, evalSamples, trainSize, testSize);
+            config = config();
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
@@ -105,10 +147,13 @@ final class Train implements Callable<Integer> {
         Dataset train = Common.mnist(common, true);
         Dataset test = Common.mnist(common, false);
         Trainer trainer = resume ? Checkpoint.resume(checkpoint, train, test, epochs, compute.engine)
-                : new Trainer(NetworkSpec.of(network, dtype, dropout, seed), config, train, test, compute.engine());
+                : new Trainer(NetworkSpec.of(or(network, recipe.network), dtype, dropout, seed), config, train, test,
+                        compute.engine());
         Files.createDirectories(out);
         long start = System.nanoTime();
-        History history = trainer.run(checkpoint, Progress.forTerminal(System.console() != null));
+        boolean validating = trainer.validationSet() != null;
+        History history = trainer.run(checkpoint, validating ? out.resolve(BEST) : null,
+                Progress.forTerminal(System.console() != null));
         double seconds = (System.nanoTime() - start) / 1e9;
         ParamFiles.write(out.resolve("params.npz"), trainer.net().saved().asMap());
         ParamFiles.write(out.resolve("params.pkl"), trainer.net().saved().asMap());
@@ -116,9 +161,17 @@ final class Train implements Callable<Integer> {
         Plots.learningCurve(history, out.resolve("learning-curve.png"));
         List<History.Epoch> e = history.epochs();
         History.Epoch last = e.get(e.size() - 1);
-        System.out.printf(Locale.ROOT, "done: %d epochs, test accuracy %.4f, %.0f s this run; wrote %s%n", last.epoch(),
-                last.testAccuracy(), seconds, String.join(", ", List.of(CHECKPOINT, "params.npz", "params.pkl",
-                        "history.csv", "losses.csv", "learning-curve.png")) + " in " + out);
+        List<String> files = new ArrayList<>(List.of(CHECKPOINT, "params.npz", "params.pkl", "history.csv", "losses.csv",
+                "learning-curve.png"));
+        System.out.printf(Locale.ROOT, "done: %d epochs, test accuracy %.4f, %.0f s this run%n", last.epoch(),
+                last.testAccuracy(), seconds);
+        History.Epoch best = history.best();
+        if (best != null) {
+            files.add(1, BEST);
+            System.out.printf(Locale.ROOT, "best epoch by validation: %d (validation accuracy %.4f; its test accuracy %.4f), in %s%n",
+                    best.epoch(), best.validationAccuracy(), best.testAccuracy(), BEST);
+        }
+        System.out.println("wrote " + String.join(", ", files) + " in " + out);
         return 0;
     }
 }

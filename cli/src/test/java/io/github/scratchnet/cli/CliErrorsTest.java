@@ -81,8 +81,8 @@ class CliErrorsTest {
 
     @Test
     void unknownOptionValuesAndNonPositiveSizesAreUsageErrors() {
-        assertCleanError(Cli.run("train", "--optimizer", "adamw"), 2, "--optimizer", "adamw", "ADAM");
-        assertCleanError(Cli.run("train", "--network", "resnet"), 2, "resnet");
+        assertCleanError(Cli.run("train", "--optimizer", "adamax"), 2, "--optimizer", "adamax", "ADAMW");
+        assertCleanError(Cli.run("train", "--network", "alexnet"), 2, "alexnet");
         assertCleanError(Cli.run("train", "--epochs", "0"), 2, "--epochs must be a positive whole number, got 0");
         assertCleanError(Cli.run("train", "--batch-size", "-5"), 2, "--batch-size must be a positive whole number, got -5");
         assertCleanError(Cli.run("train", "--epochs", "two"), 2, "two");

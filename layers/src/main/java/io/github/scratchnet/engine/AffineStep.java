@@ -6,6 +6,7 @@ import io.github.scratchnet.core.cpu.Gemm;
 import io.github.scratchnet.layers.Affine;
 import io.github.scratchnet.layers.Layer;
 import io.github.scratchnet.layers.Sequential;
+import java.util.List;
 import java.util.Map;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -27,9 +28,9 @@ final class AffineStep extends Step {
     private INDArray db;
     private INDArray dx;
 
-    AffineStep(Sequential net, int index) {
-        super(net, index, 1);
-        this.affine = (Affine) net.layers().get(index);
+    AffineStep(Sequential net, Affine affine, int first) {
+        super(net, List.of(affine), first);
+        this.affine = affine;
     }
 
     @Override
@@ -63,6 +64,6 @@ final class AffineStep extends Step {
 
     @Override
     public Map<String, INDArray> grads() {
-        return network().keyed(first(), Layer.named("W", Layer.requireForward(dW, affine), "b", db));
+        return network().keyed(affine, Layer.named("W", Layer.requireForward(dW, affine), "b", db));
     }
 }

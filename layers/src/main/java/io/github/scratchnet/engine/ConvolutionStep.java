@@ -9,6 +9,7 @@ import io.github.scratchnet.layers.Convolution;
 import io.github.scratchnet.layers.Layer;
 import io.github.scratchnet.layers.Pooling;
 import io.github.scratchnet.layers.Sequential;
+import java.util.List;
 import java.util.Map;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -39,11 +40,12 @@ final class ConvolutionStep extends Step {
     private INDArray db;
     private INDArray dx;
 
-    ConvolutionStep(Sequential net, int index, boolean relu, boolean pool) {
-        super(net, index, 1 + (relu ? 1 : 0) + (pool ? 1 : 0));
-        this.conv = (Convolution) net.layers().get(index);
-        this.relu = relu;
-        this.pooling = pool ? (Pooling) net.layers().get(index + 2) : null;
+    /** {@code layers}: the Convolution, then where given the Relu after it, then the max Pooling after that. */
+    ConvolutionStep(Sequential net, List<Layer> layers, int first) {
+        super(net, layers, first);
+        this.conv = (Convolution) layers.get(0);
+        this.relu = layers.size() > 1;
+        this.pooling = layers.size() > 2 ? (Pooling) layers.get(2) : null;
     }
 
     /** Whether the kernel can compute this pooling in its pass: max, 2x2, stride 2, no padding. */
@@ -89,6 +91,6 @@ final class ConvolutionStep extends Step {
 
     @Override
     public Map<String, INDArray> grads() {
-        return network().keyed(first(), Layer.named("W", Layer.requireForward(dW, conv), "b", db));
+        return network().keyed(conv, Layer.named("W", Layer.requireForward(dW, conv), "b", db));
     }
 }

@@ -2,6 +2,7 @@ package io.github.scratchnet.engine;
 
 import io.github.scratchnet.layers.Layer;
 import io.github.scratchnet.layers.Sequential;
+import java.util.List;
 import java.util.Map;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -9,9 +10,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 final class LayerStep extends Step {
     private final Layer layer;
 
-    LayerStep(Sequential net, int index) {
-        super(net, index, 1);
-        this.layer = net.layers().get(index);
+    LayerStep(Sequential net, Layer layer, int first) {
+        super(net, List.of(layer), first);
+        this.layer = layer;
     }
 
     @Override
@@ -26,6 +27,6 @@ final class LayerStep extends Step {
 
     @Override
     public Map<String, INDArray> grads() {
-        return network().keyed(first(), layer.grads());
+        return network().gradsOf(layer);
     }
 }

@@ -7,6 +7,7 @@ import io.github.scratchnet.core.cpu.MaxPool;
 import io.github.scratchnet.layers.Layer;
 import io.github.scratchnet.layers.Pooling;
 import io.github.scratchnet.layers.Sequential;
+import java.util.List;
 import java.util.Map;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -22,9 +23,9 @@ final class MaxPoolStep extends Step {
     private INDArray out;
     private INDArray dx;
 
-    MaxPoolStep(Sequential net, int index) {
-        super(net, index, 1);
-        this.pooling = (Pooling) net.layers().get(index);
+    MaxPoolStep(Sequential net, Pooling pooling, int first) {
+        super(net, List.of(pooling), first);
+        this.pooling = pooling;
     }
 
     @Override

@@ -1,13 +1,14 @@
 package io.github.scratchnet.engine;
 
+import io.github.scratchnet.core.DType;
 import io.github.scratchnet.layers.Affine;
 import io.github.scratchnet.layers.Convolution;
 import io.github.scratchnet.layers.Layer;
 import io.github.scratchnet.layers.Model;
 import io.github.scratchnet.layers.Pooling;
 import io.github.scratchnet.layers.Relu;
+import io.github.scratchnet.layers.Residual;
 import io.github.scratchnet.layers.Sequential;
-import io.github.scratchnet.core.DType;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -34,7 +35,7 @@ public final class Plan implements Model {
     static Plan book(Sequential net) {
         List<Step> steps = new ArrayList<>();
         for (int i = 0; i < net.layers().size(); i++) {
-            steps.add(new LayerStep(net, i));
+            steps.add(new LayerStep(net, net.layers().get(i), i));
         }
         return new Plan(net, steps);
     }
@@ -45,27 +46,40 @@ public final class Plan implements Model {
      * float32 the 2x2 max pooling after that too; without, each runs on its own kernel.
      */
     static Plan fast(Sequential net, boolean fuse) {
-        List<Layer> layers = net.layers();
+        return new Plan(net, fastSteps(net, net.layers(), -1, fuse));
+    }
+
+    /**
+     * The fast steps of {@code layers} of {@code net}: for its own layers (at, -1), each step
+     * knows its first layer's index; for the parts of a layer (a residual block's branch), the
+     * index {@code at} of that layer.
+     */
+    static List<Step> fastSteps(Sequential net, List<Layer> layers, int at, boolean fuse) {
         List<Step> steps = new ArrayList<>();
         for (int i = 0; i < layers.size(); ) {
             Layer layer = layers.get(i);
+            int first = at < 0 ? i : at;
             Step step;
             if (layer instanceof Convolution) {
-                boolean relu = fuse && i + 1 < layers.size() && layers.get(i + 1) instanceof Relu;
-                boolean pool = relu && net.dtype() == DType.FLOAT32 && i + 2 < layers.size()
-                        && layers.get(i + 2) instanceof Pooling p && ConvolutionStep.canPool(p);
-                step = new ConvolutionStep(net, i, relu, pool);
+                int fused = 1;
+                if (fuse && i + 1 < layers.size() && layers.get(i + 1) instanceof Relu) {
+                    fused = net.dtype() == DType.FLOAT32 && i + 2 < layers.size()
+                            && layers.get(i + 2) instanceof Pooling p && ConvolutionStep.canPool(p) ? 3 : 2;
+                }
+                step = new ConvolutionStep(net, layers.subList(i, i + fused), first);
             } else if (layer instanceof Pooling p && p.kind() == Pooling.Kind.MAX) {
-                step = new MaxPoolStep(net, i);
-            } else if (layer instanceof Affine) {
-                step = new AffineStep(net, i);
+                step = new MaxPoolStep(net, p, first);
+            } else if (layer instanceof Affine a) {
+                step = new AffineStep(net, a, first);
+            } else if (layer instanceof Residual r) {
+                step = new ResidualStep(net, r, first, fuse);
             } else {
-                step = new LayerStep(net, i);
+                step = new LayerStep(net, layer, first);
             }
             steps.add(step);
             i += step.layers().size();
         }
-        return new Plan(net, steps);
+        return steps;
     }
 
     @Override

@@ -16,11 +16,11 @@ public abstract class Step {
     private final int first;
     private final List<Layer> layers;
 
-    /** The layers {@code first .. first+count-1} of {@code net}. */
-    protected Step(Sequential net, int first, int count) {
+    /** {@code layers} of {@code net}, the first of them at index {@code first} of the network's layers (or inside the layer there). */
+    protected Step(Sequential net, List<Layer> layers, int first) {
         this.net = net;
         this.first = first;
-        this.layers = List.copyOf(net.layers().subList(first, first + count));
+        this.layers = List.copyOf(layers);
     }
 
     /** x -> out, as the layers' forwards in turn would give. */
@@ -40,7 +40,7 @@ public abstract class Step {
         return net;
     }
 
-    /** The index in the network of the step's first layer. */
+    /** The index in the network of the step's first layer (or of the layer that holds it). */
     public int first() {
         return first;
     }

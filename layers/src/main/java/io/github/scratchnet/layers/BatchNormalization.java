@@ -2,26 +2,34 @@ package io.github.scratchnet.layers;
 
 import io.github.scratchnet.core.Init;
 import io.github.scratchnet.core.Shapes;
+import java.util.Locale;
 import java.util.Map;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
- * Batch normalization, book section 6.3, with the book's semantics: the input (N, D) or
- * (N, C, H, W) is flattened to (N, D) and each of the D features is normalised on its own
- * (for 4-D input D = C*H*W, not per channel). Training uses the batch mean and biased variance
- * and updates the running statistics with {@code momentum}; test uses the running statistics.
- * gamma, beta, running_mean, running_var are (D,).
+ * Batch normalization, book section 6.3: the input is seen as rows of D features and each feature
+ * is normalised over the rows. Training uses the batch mean and biased variance and updates the
+ * running statistics with {@code momentum}; test uses the running statistics. gamma, beta,
+ * running_mean, running_var are (D,). Two {@link Mode}s say what a feature is.
  */
 public final class BatchNormalization implements Layer {
-    /** The book writes 10e-7. */
-    public static final double EPS = 1e-6;
+    public static final double EPS = 1e-6;                  // the book writes 10e-7
+
+    /** What is normalised on its own. */
+    public enum Mode {
+        /** The book's: x (N, ...) flattened to (N, D), each of the D = C*H*W features on its own; N rows. */
+        PER_FEATURE,
+        /** DeZero's and every framework's for x (N, C, H, W): one feature per channel, D = C, over N*H*W rows. */
+        PER_CHANNEL
+    }
 
     private final INDArray gamma;
     private final INDArray beta;
     private final INDArray runningMean;
     private final INDArray runningVar;
     private final double momentum;
+    private final Mode mode;
 
     // set by forward, read by backward
     private long[] xShape;
@@ -32,13 +40,13 @@ public final class BatchNormalization implements Layer {
     // written by backward
     private INDArray dgamma;
     private INDArray dbeta;
-
-    /** gamma ones, beta zeros, running statistics zeros, as the book starts. */
-    public BatchNormalization(Init init, long features, double momentum) {
-        this(init.ones(features), init.zeros(features), init.zeros(features), init.zeros(features), momentum);
+    /** gamma ones, beta zeros, running statistics zeros, as the book starts; D = {@code features} (C per channel). */
+    public BatchNormalization(Init init, long features, double momentum, Mode mode) {
+        this(init.ones(features), init.zeros(features), init.zeros(features), init.zeros(features), momentum, mode);
     }
 
-    public BatchNormalization(INDArray gamma, INDArray beta, INDArray runningMean, INDArray runningVar, double momentum) {
+    public BatchNormalization(INDArray gamma, INDArray beta, INDArray runningMean, INDArray runningVar, double momentum,
+                              Mode mode) {
         long d = gamma.length();
         for (INDArray a : new INDArray[] {gamma, beta, runningMean, runningVar}) {
             if (a.rank() != 1 || a.length() != d) {
@@ -51,13 +59,13 @@ public final class BatchNormalization implements Layer {
         this.runningMean = runningMean;
         this.runningVar = runningVar;
         this.momentum = momentum;
+        this.mode = mode;
     }
 
     @Override
     public INDArray forward(INDArray x, boolean train) {
-        long d = gamma.length();
         xShape = outputShape(x.shape());
-        INDArray x2 = x.reshape('c', x.size(0), d);
+        INDArray x2 = rows(x);
         INDArray out;
         if (train) {
             INDArray mu = x2.mean(0);
@@ -73,7 +81,7 @@ public final class BatchNormalization implements Layer {
             INDArray xcTest = x2.subRowVector(runningMean);
             out = xcTest.diviRowVector(Transforms.sqrt(runningVar.add(EPS), false)).muliRowVector(gamma);
         }
-        return out.addiRowVector(beta).reshape('c', xShape);
+        return unrows(out.addiRowVector(beta));
     }
 
     @Override
@@ -82,7 +90,7 @@ public final class BatchNormalization implements Layer {
             throw new IllegalStateException("BatchNormalization.backward needs a training-mode forward first");
         }
         long n = xc.size(0);
-        INDArray d2 = dout.reshape('c', n, gamma.length());
+        INDArray d2 = rows(dout);
         dbeta = d2.sum(0);
         dgamma = xn.mul(d2).sum(0);
         INDArray dxn = d2.mulRowVector(gamma);
@@ -91,12 +99,32 @@ public final class BatchNormalization implements Layer {
         INDArray dvar = dstd.muli(0.5).divi(std);
         dxc.addi(xc.mulRowVector(dvar).muli(2.0 / n));
         INDArray dmu = dxc.sum(0);
-        return dxc.subiRowVector(dmu.divi(n)).reshape('c', xShape);
+        return unrows(dxc.subiRowVector(dmu.divi(n)));
+    }
+
+    /** x as rows of D features: (N, D) per feature; (N*H*W, C), channels last, per channel. */
+    private INDArray rows(INDArray x) {
+        if (mode == Mode.PER_FEATURE) {
+            return x.reshape('c', x.size(0), gamma.length());
+        }
+        return x.permute(0, 2, 3, 1).dup('c').reshape('c', x.length() / gamma.length(), gamma.length());
+    }
+
+    private INDArray unrows(INDArray r) {
+        if (mode == Mode.PER_FEATURE) {
+            return r.reshape('c', xShape);
+        }
+        return r.reshape('c', xShape[0], xShape[2], xShape[3], xShape[1]).permute(0, 3, 1, 2).dup('c');
     }
 
     @Override
     public long[] outputShape(long[] in) {
-        Shapes.requireFeatures("BatchNormalization", in, gamma.length());
+        if (mode == Mode.PER_FEATURE) {
+            Shapes.requireFeatures("BatchNormalization", in, gamma.length());
+        } else if (in.length != 4 || in[1] != gamma.length()) {
+            throw new IllegalArgumentException("BatchNormalization per channel expects (N, " + gamma.length()
+                    + ", H, W) input, found shape " + Shapes.str(in));
+        }
         return in;
     }
 
@@ -117,6 +145,6 @@ public final class BatchNormalization implements Layer {
 
     @Override
     public String describe() {
-        return "BatchNormalization(" + gamma.length() + ")";
+        return "BatchNormalization(" + gamma.length() + ", " + mode.name().toLowerCase(Locale.ROOT).replace('_', ' ') + ")";
     }
 }

@@ -2,6 +2,7 @@ package io.github.scratchnet.layers;
 
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -42,6 +43,15 @@ public interface Layer {
     /** Non-trainable state that is saved with the params but never touched by optimizers. */
     default Map<String, INDArray> state() {
         return Map.of();
+    }
+
+    /**
+     * The layers inside this one, for a layer made of layers ({@link Residual}); empty for the
+     * rest. A network names their parameters as if they stood in it in this order, and reads their
+     * gradients from them.
+     */
+    default List<Layer> parts() {
+        return List.of();
     }
 
     /** A short description for summaries, such as {@code Convolution(16, 3x3, stride 1, pad 1)}. */

@@ -2,6 +2,8 @@ package io.github.scratchnet.layers;
 
 import io.github.scratchnet.core.Buffers;
 import java.util.Map;
+import java.util.function.BiConsumer;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
@@ -30,20 +32,36 @@ public interface Model {
 
     /** Predicted classes in test mode, computed {@code batchSize} samples at a time. */
     default int[] classify(INDArray x, int batchSize) {
+        int[] classes = new int[Math.toIntExact(x.size(0))];
+        inBatches(x, batchSize, (from, scores) -> {
+            long[] best = Nd4j.argMax(scores, 1).toLongVector();
+            for (int i = 0; i < best.length; i++) {
+                classes[(int) (from + i)] = (int) best[i];
+            }
+        });
+        return classes;
+    }
+
+    /** The softmax of the test-mode scores, (N, K) in float64, computed {@code batchSize} samples at a time. */
+    default INDArray probabilities(INDArray x, int batchSize) {
+        long[] out = network().outputShape();
+        INDArray p = Nd4j.create(DataType.DOUBLE, x.size(0), out[out.length - 1]);
+        inBatches(x, batchSize, (from, scores) -> p.get(NDArrayIndex.interval(from, from + scores.size(0)))
+                .assign(SoftmaxWithLoss.softmax(scores.castTo(DataType.DOUBLE))));
+        return p;
+    }
+
+    /** Test-mode scores of each run of {@code batchSize} samples, handed over with the index of the run's first. */
+    private void inBatches(INDArray x, int batchSize, BiConsumer<Long, INDArray> scores) {
         long n = x.size(0);
-        int[] classes = new int[Math.toIntExact(n)];
         INDArray batch = null;
         for (long from = 0; from < n; from += batchSize) {
             long to = Math.min(n, from + batchSize);
             // one dense buffer refilled per batch, rather than a fresh copy of each view in the first layer
             INDArray view = x.get(NDArrayIndex.interval(from, to));
             batch = Buffers.reuse(batch, view.dataType(), view.shape()).assign(view);
-            long[] best = Nd4j.argMax(predict(batch, false), 1).toLongVector();
-            for (int i = 0; i < best.length; i++) {
-                classes[(int) from + i] = (int) best[i];
-            }
+            scores.accept(from, predict(batch, false));
         }
-        return classes;
     }
 
     /** Fraction of samples whose predicted class equals the label (labels as for {@link SoftmaxWithLoss}). */

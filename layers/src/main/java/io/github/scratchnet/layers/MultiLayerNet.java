@@ -56,7 +56,7 @@ public final class MultiLayerNet {
         for (long size : c.hidden()) {
             net.add(new Affine(init, c.weightInit(), net.outputSize(), size));
             if (c.batchNorm()) {
-                net.add(new BatchNormalization(init, size, 0.9));
+                net.add(new BatchNormalization(init, size, 0.9, BatchNormalization.Mode.PER_FEATURE));
             }
             net.add(c.activation() == Activation.RELU ? new Relu() : new Sigmoid());
             if (c.dropoutRatio() > 0) {

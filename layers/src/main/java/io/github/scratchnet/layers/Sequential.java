@@ -8,9 +8,11 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -25,13 +27,14 @@ public class Sequential implements Model {
     private final long[] inputShape;
     private long[] outputShape;
     private final List<Layer> layers = new ArrayList<>();
-    private final List<String> numbers = new ArrayList<>();
+    /** The key number of each layer holding parameters ("" for the others), parts of composite layers included. */
+    private final Map<Layer, String> numbers = new IdentityHashMap<>();
     private final Map<String, Integer> counters = new HashMap<>();
     private final Params params = new Params();
     private final Params state = new Params();
     /** params and state together, in layer order: what a params file holds. */
     private final Params all = new Params();
-    private final SoftmaxWithLoss loss = new SoftmaxWithLoss();
+    private SoftmaxWithLoss loss = new SoftmaxWithLoss();
 
     /** A network over samples of {@code inputShape} (without the batch dimension, e.g. 1, 28, 28). */
     public Sequential(Init init, long... inputShape) {
@@ -46,6 +49,22 @@ public class Sequential implements Model {
     public Sequential add(Layer layer) {
         long[] withBatch = Shapes.withBatch(1, outputShape);
         long[] out = layer.outputShape(withBatch);
+        register(layer);
+        layers.add(layer);
+        outputShape = Arrays.copyOfRange(out, 1, out.length);
+        return this;
+    }
+
+    /** Names the parameters of {@code layer}, or of each of its parts in turn. */
+    private void register(Layer layer) {
+        if (numbers.containsKey(layer)) {
+            throw new IllegalArgumentException(layer.describe() + " is already in the network: add a new layer object");
+        }
+        if (!layer.parts().isEmpty()) {
+            numbers.put(layer, "");
+            layer.parts().forEach(this::register);
+            return;
+        }
         Map<String, INDArray> p = layer.params();
         Map<String, INDArray> s = layer.state();
         String number = "";
@@ -63,10 +82,7 @@ public class Sequential implements Model {
                 all.put(e.getKey() + number, e.getValue());
             }
         }
-        layers.add(layer);
-        numbers.add(number);
-        outputShape = Arrays.copyOfRange(out, 1, out.length);
-        return this;
+        numbers.put(layer, number);
     }
 
     @Override
@@ -100,15 +116,37 @@ public class Sequential implements Model {
             dout = layers.get(i).backward(dout);
         }
         Map<String, INDArray> grads = new LinkedHashMap<>();
-        for (int i = 0; i < layers.size(); i++) {
-            grads.putAll(keyed(i, layers.get(i).grads()));
+        for (Layer layer : layers) {
+            grads.putAll(gradsOf(layer));
         }
         return grads;
     }
 
-    /** Arrays under layer {@code layerIndex}'s local names ("W", "gamma", ...) put under the network's keys ("W3", "gamma1", ...). */
-    public Map<String, INDArray> keyed(int layerIndex, Map<String, INDArray> local) {
-        String number = numbers.get(layerIndex);
+    /** The gradients of {@code layer}'s last backward (or of its parts') under the network's keys. */
+    public Map<String, INDArray> gradsOf(Layer layer) {
+        return collect(layer, Layer::grads);
+    }
+
+    /** The parameters of {@code layer} (or of its parts) under the network's keys. */
+    public Map<String, INDArray> paramsOf(Layer layer) {
+        return collect(layer, Layer::params);
+    }
+
+    private Map<String, INDArray> collect(Layer layer, Function<Layer, Map<String, INDArray>> local) {
+        if (layer.parts().isEmpty()) {
+            return keyed(layer, local.apply(layer));
+        }
+        Map<String, INDArray> m = new LinkedHashMap<>();
+        layer.parts().forEach(part -> m.putAll(collect(part, local)));
+        return m;
+    }
+
+    /** Arrays under a layer's local names ("W", "gamma", ...) put under the network's keys ("W3", "gamma1", ...). */
+    public Map<String, INDArray> keyed(Layer layer, Map<String, INDArray> local) {
+        String number = numbers.get(layer);
+        if (number == null) {
+            throw new IllegalArgumentException(layer.describe() + " is not in this network");
+        }
         Map<String, INDArray> m = new LinkedHashMap<>();
         local.forEach((k, a) -> m.put(k + number, a));
         return m;
@@ -143,13 +181,14 @@ public class Sequential implements Model {
         return Collections.unmodifiableList(layers);
     }
 
-    /** The key number each layer's parameters carry ("" for layers without parameters). */
-    public String number(int layerIndex) {
-        return numbers.get(layerIndex);
-    }
-
     public SoftmaxWithLoss lossLayer() {
         return loss;
+    }
+
+    /** Replaces the loss layer (label smoothing, say); returns this network. */
+    public Sequential lossLayer(SoftmaxWithLoss loss) {
+        this.loss = loss;
+        return this;
     }
 
     public DType dtype() {

@@ -8,13 +8,16 @@ import org.nd4j.linalg.ops.transforms.Transforms;
 /**
  * Softmax followed by cross-entropy, book section 5.6.3. scores (N, K); labels either class
  * indices (N,) or one-hot (N, K). loss {@code = -sum(log(y[t] + 1e-7)) / N};
- * backward {@code = (y - onehot(t)) / N}.
+ * backward {@code = (y - onehot(t)) / N}. With label smoothing ε (Szegedy et al. 2016) the target
+ * is {@code q = (1 - ε) onehot(t) + ε / K} instead: loss {@code = -sum(q * log(y + 1e-7)) / N},
+ * backward {@code = (y - q) / N}.
  */
 public final class SoftmaxWithLoss {
     /** The book's guard against log(0). */
     public static final double BOOK_DELTA = 1e-7;
 
     private final double delta;
+    private final double smoothing;
 
     // set by forward, read by backward
     private INDArray y;
@@ -31,7 +34,16 @@ public final class SoftmaxWithLoss {
      * 1e-7/y, which a float64 gradient check sees).
      */
     public SoftmaxWithLoss(double delta) {
+        this(delta, 0);
+    }
+
+    /** The book's guard and label smoothing {@code smoothing} in [0, 1). */
+    public SoftmaxWithLoss(double delta, double smoothing) {
+        if (!(smoothing >= 0 && smoothing < 1)) {
+            throw new IllegalArgumentException("label smoothing must be in [0, 1), got " + smoothing);
+        }
         this.delta = delta;
+        this.smoothing = smoothing;
     }
 
     /** The mean loss of the batch. */
@@ -41,7 +53,10 @@ public final class SoftmaxWithLoss {
         y = softmax(scores);
         double sum = 0;
         for (int n = 0; n < t.length; n++) {
-            sum += Math.log(y.getDouble(n, t[n]) + delta);
+            sum += (1 - smoothing) * Math.log(y.getDouble(n, t[n]) + delta);
+        }
+        if (smoothing > 0) {
+            sum += smoothing / scores.size(1) * Transforms.log(y.add(delta), false).sumNumber().doubleValue();
         }
         return -sum / t.length;
     }
@@ -49,11 +64,15 @@ public final class SoftmaxWithLoss {
     /** dL/dscores for the last forward. */
     public INDArray backward() {
         Layer.requireForward(y, this);
-        INDArray dx = y.dup();
+        INDArray dx = smoothing > 0 ? y.sub(smoothing / y.size(1)) : y.dup();
         for (int n = 0; n < t.length; n++) {
-            dx.putScalar(n, t[n], dx.getDouble(n, t[n]) - 1);
+            dx.putScalar(n, t[n], dx.getDouble(n, t[n]) - (1 - smoothing));
         }
         return dx.divi(t.length);
+    }
+
+    public double smoothing() {
+        return smoothing;
     }
 
     /** Row-wise softmax, shifted by the row max for stability. */

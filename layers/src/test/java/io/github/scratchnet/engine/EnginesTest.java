@@ -17,9 +17,11 @@ import io.github.scratchnet.layers.Layer;
 import io.github.scratchnet.layers.MultiLayerNet;
 import io.github.scratchnet.layers.Pooling;
 import io.github.scratchnet.layers.Relu;
+import io.github.scratchnet.layers.ResNet;
 import io.github.scratchnet.layers.Sequential;
 import io.github.scratchnet.layers.Sigmoid;
 import io.github.scratchnet.layers.SimpleConvNet;
+import io.github.scratchnet.layers.Vgg;
 import java.util.List;
 import java.util.Map;
 import java.util.function.LongFunction;
@@ -91,7 +93,7 @@ class EnginesTest {
                 .add(new Convolution(init, WeightInit.HE, 2, 4, 3, 2, 1))
                 .add(new ChannelScale(init.weights(WeightInit.std(1.0), 1, 4).addi(1)))
                 .add(new Relu())
-                .add(new BatchNormalization(init, 4 * 6 * 5, 0.9))
+                .add(new BatchNormalization(init, 4 * 6 * 5, 0.9, BatchNormalization.Mode.PER_FEATURE))
                 .add(new Pooling(Pooling.Kind.MAX, 3, 3, 2, 1))
                 .add(new Convolution(init, WeightInit.XAVIER, 4, 3, 2, 1, 0))
                 .add(new Sigmoid())
@@ -106,6 +108,8 @@ class EnginesTest {
                 Named.of("simpleconvnet", seed -> SimpleConvNet.create(DType.FLOAT64, seed)),
                 Named.of("multilayernet with batch norm and dropout", seed -> MultiLayerNet.create(DType.FLOAT64, seed,
                         MultiLayerNet.Config.of(60L, 40L).withBatchNorm(true).withDropout(0.3, Dropout.Mode.INVERTED))),
+                Named.of("vgg", seed -> Vgg.create(DType.FLOAT64, seed, Dropout.Mode.INVERTED)),
+                Named.of("resnet", seed -> ResNet.create(DType.FLOAT64, seed)),
                 Named.of("a custom network", seed -> custom(DType.FLOAT64, seed)));
     }
 
@@ -182,5 +186,9 @@ class EnginesTest {
                 "Pooling(max, 2x2, stride 2)"), Plan.fast(DeepConvNet.create(DType.FLOAT64, 1, Dropout.Mode.INVERTED), true)
                 .steps().subList(0, 3).stream().map(Step::describe).toList());
         assertEquals(Engine.FAST, Engine.standard(), "the CPU backend's standard engine");
+        // a residual block is one step, its branch and shortcut planned inside it
+        Step block = Plan.fast(ResNet.create(DType.FLOAT32, 1), true).steps().get(3);
+        assertEquals("3 ResidualStep: Residual(5 layers + x)", block.first() + " " + block.getClass().getSimpleName() + ": "
+                + block.describe());
     }
 }

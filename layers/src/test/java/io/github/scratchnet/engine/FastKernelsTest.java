@@ -63,6 +63,11 @@ class FastKernelsTest {
         return net;
     }
 
+    /** The step of the network's first {@code layers} layers: the convolution, with the ReLU and the pooling after it where given. */
+    private static ConvolutionStep convStep(Sequential net, int layers) {
+        return new ConvolutionStep(net, net.layers().subList(0, layers), 0);
+    }
+
     private static Convolution conv(INDArray w, INDArray b, int[] k) {
         return new Convolution(w.dup(), b.dup(), k[7], k[8]);
     }
@@ -74,7 +79,7 @@ class FastKernelsTest {
             INDArray w = randn(seed++, k[4], k[1], k[5], k[6]);
             INDArray b = randn(seed++, k[4]);
             Convolution book = conv(w, b, k);
-            ConvolutionStep fast = new ConvolutionStep(net(DType.FLOAT64, k, conv(w, b, k)), 0, false, false);
+            ConvolutionStep fast = convStep(net(DType.FLOAT64, k, conv(w, b, k)), 1);
             // two steps, the second with a smaller batch, so reused buffers are exercised too
             for (int n : new int[] {k[0], Math.max(1, k[0] - 2)}) {
                 INDArray x = randn(seed++, n, k[1], k[2], k[3]);
@@ -95,7 +100,7 @@ class FastKernelsTest {
         INDArray w = randn(1, k[4], k[1], k[5], k[6]);
         INDArray b = randn(2, k[4]);
         Convolution book = conv(w, b, k);
-        ConvolutionStep fast = new ConvolutionStep(net(DType.FLOAT64, k, conv(w, b, k), new Relu()), 0, true, false);
+        ConvolutionStep fast = convStep(net(DType.FLOAT64, k, conv(w, b, k), new Relu()), 2);
         INDArray x = randn(3, k[0], k[1], k[2], k[3]);
         Relu relu = new Relu();
         relu.forward(book.forward(x, true), true);
@@ -117,7 +122,7 @@ class FastKernelsTest {
                 INDArray b = randn(seed++, k[4]).castTo(type);
                 Convolution bookConv = conv(w, b, k);
                 Relu bookRelu = new Relu();
-                ConvolutionStep fast = new ConvolutionStep(net(dtype, k, conv(w, b, k), new Relu()), 0, true, false);
+                ConvolutionStep fast = convStep(net(dtype, k, conv(w, b, k), new Relu()), 2);
                 for (int n : new int[] {k[0], Math.max(1, k[0] - 2)}) {
                     INDArray x = randn(seed++, n, k[1], k[2], k[3]).castTo(type);
                     String where = Arrays.toString(k) + " N=" + n + " " + dtype;
@@ -147,8 +152,9 @@ class FastKernelsTest {
             INDArray b = randn(seed++, k[4]).castTo(DataType.FLOAT);
             Sequential fusedNet = net(DType.FLOAT32, k, conv(w, b, k), new Relu(), new Pooling(Pooling.Kind.MAX, 2, 2));
             Sequential plainNet = net(DType.FLOAT32, k, conv(w, b, k), new Relu(), new Pooling(Pooling.Kind.MAX, 2, 2));
-            Step fused = new ConvolutionStep(fusedNet, 0, true, true);
-            Step[] plain = {new ConvolutionStep(plainNet, 0, false, false), new LayerStep(plainNet, 1), new MaxPoolStep(plainNet, 2)};
+            Step fused = convStep(fusedNet, 3);
+            Step[] plain = {convStep(plainNet, 1), new LayerStep(plainNet, plainNet.layers().get(1), 1),
+                new MaxPoolStep(plainNet, (Pooling) plainNet.layers().get(2), 2)};
             assertEquals(3, fused.layers().size());
             for (int n : new int[] {k[0], Math.max(1, k[0] - 1)}) {
                 INDArray x = randn(seed++, n, k[1], k[2], k[3]).castTo(DataType.FLOAT);
@@ -187,7 +193,7 @@ class FastKernelsTest {
             INDArray[] first = null;
             for (int threads : new int[] {1, 2, 3, 2, 2}) {
                 Workers.setThreads(threads);
-                ConvolutionStep step = new ConvolutionStep(net(DType.FLOAT32, k, conv(w, b, k)), 0, false, false);
+                ConvolutionStep step = convStep(net(DType.FLOAT32, k, conv(w, b, k)), 1);
                 INDArray[] got = {step.forward(x, true).dup(), step.backward(dout, true).dup(),
                     step.grads().get("W1").dup(), step.grads().get("b1").dup()};
                 if (first == null) {
@@ -216,7 +222,8 @@ class FastKernelsTest {
                 INDArray x = Transforms.floor(randn(seed++, k[0], k[1], k[2], k[3]).muli(1.5), false)
                         .subi(k[7] > 0 ? 2 : 0).castTo(dtype.nd4j());
                 Pooling book = new Pooling(Pooling.Kind.MAX, k[4], k[5], k[6], k[7]);
-                Step fast = new MaxPoolStep(net(dtype, k, new Pooling(Pooling.Kind.MAX, k[4], k[5], k[6], k[7])), 0);
+                Pooling pooling = new Pooling(Pooling.Kind.MAX, k[4], k[5], k[6], k[7]);
+                Step fast = new MaxPoolStep(net(dtype, k, pooling), pooling, 0);
                 String where = Arrays.toString(k) + " " + dtype;
                 INDArray expected = book.forward(x, true).dup();
                 assertClose(expected, fast.forward(x, true), 0, "forward " + where);
@@ -239,7 +246,8 @@ class FastKernelsTest {
             INDArray strided = Nd4j.create(type, 5, 24).get(NDArrayIndex.all(), NDArrayIndex.interval(0, 2, 24)).assign(x);
             INDArray dout = randn(33, 5, 4).castTo(type);
             Affine book = new Affine(w.dup(), b.dup());
-            Step fast = new AffineStep(new Sequential(new Init(dtype, 1), 12).add(new Affine(w.dup(), b.dup())), 0);
+            Affine affine = new Affine(w.dup(), b.dup());
+            Step fast = new AffineStep(new Sequential(new Init(dtype, 1), 12).add(affine), affine, 0);
             for (INDArray input : new INDArray[] {x, strided}) {
                 assertClose(book.forward(x, true).dup(), fast.forward(input, true), tol, dtype + " out");
                 assertClose(book.backward(dout).dup(), fast.backward(dout, true), tol, dtype + " dx");

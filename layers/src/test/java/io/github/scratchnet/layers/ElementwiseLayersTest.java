@@ -106,16 +106,58 @@ class ElementwiseLayersTest {
     @Test
     void batchNormBackwardMatchesNumericalGradient() {
         Init init = new Init(DType.FLOAT64, 3);
-        BatchNormalization bn2 = new BatchNormalization(randn(17, 5).addi(1), randn(18, 5), init.zeros(5), init.ones(5), 0.9);
+        BatchNormalization bn2 = new BatchNormalization(randn(17, 5).addi(1), randn(18, 5), init.zeros(5), init.ones(5), 0.9,
+                BatchNormalization.Mode.PER_FEATURE);
         GradCheck.check(bn2, randn(19, 4, 5), true);
-        BatchNormalization bn4 = new BatchNormalization(randn(20, 12).addi(1), randn(21, 12), init.zeros(12), init.ones(12), 0.9);
+        BatchNormalization bn4 = new BatchNormalization(randn(20, 12).addi(1), randn(21, 12), init.zeros(12), init.ones(12), 0.9,
+                BatchNormalization.Mode.PER_FEATURE);
         GradCheck.check(bn4, randn(22, 3, 3, 2, 2), true);
+        BatchNormalization perChannel = new BatchNormalization(randn(23, 3).addi(1), randn(24, 3), init.zeros(3), init.ones(3),
+                0.9, BatchNormalization.Mode.PER_CHANNEL);
+        GradCheck.check(perChannel, randn(25, 2, 3, 4, 5), true);
+        GradCheck.check(perChannel, randn(26, 1, 3, 2, 3), true);             // batch 1: statistics over H*W alone
+    }
+
+    /** Per channel: each channel normalised over N*H*W, as a loop over the elements computes it, and its running statistics. */
+    @Test
+    void batchNormPerChannelNormalisesEachChannelOverTheBatchAndThePlane() {
+        Init init = new Init(DType.FLOAT64, 3);
+        BatchNormalization bn = new BatchNormalization(init, 2, 0.9, BatchNormalization.Mode.PER_CHANNEL);
+        INDArray x = randn(27, 3, 2, 4, 5).muli(3).addi(1);
+        INDArray out = bn.forward(x, true);
+        for (int c = 0; c < 2; c++) {
+            double sum = 0;
+            double sq = 0;
+            int count = 3 * 4 * 5;
+            for (int n = 0; n < 3; n++) {
+                for (int h = 0; h < 4; h++) {
+                    for (int w = 0; w < 5; w++) {
+                        sum += x.getDouble(n, c, h, w);
+                    }
+                }
+            }
+            double mean = sum / count;
+            for (int n = 0; n < 3; n++) {
+                for (int h = 0; h < 4; h++) {
+                    for (int w = 0; w < 5; w++) {
+                        sq += Math.pow(x.getDouble(n, c, h, w) - mean, 2);
+                    }
+                }
+            }
+            double var = sq / count;
+            for (int n = 0; n < 3; n++) {
+                assertEquals((x.getDouble(n, c, 2, 3) - mean) / Math.sqrt(var + BatchNormalization.EPS), out.getDouble(n, c, 2, 3), 1e-12);
+            }
+            assertEquals(0.1 * mean, bn.state().get("running_mean").getDouble(c), 1e-14);
+            assertEquals(0.1 * var, bn.state().get("running_var").getDouble(c), 1e-13);
+        }
+        assertThrows(IllegalArgumentException.class, () -> bn.forward(randn(1, 3, 3, 4, 5), true));
     }
 
     @Test
     void batchNormKeepsRunningStatisticsAndUsesThemAtTest() {
         Init init = new Init(DType.FLOAT64, 3);
-        BatchNormalization bn = new BatchNormalization(init, 3, 0.9);
+        BatchNormalization bn = new BatchNormalization(init, 3, 0.9, BatchNormalization.Mode.PER_FEATURE);
         INDArray x = randn(23, 6, 3).muli(2).addi(5);
         INDArray out = bn.forward(x, true);
         assertClose(Nd4j.zeros(3).castTo(out.dataType()), out.mean(0), 1e-12, "train-mode mean");

@@ -14,9 +14,13 @@ class SoftmaxWithLossTest {
 
     @Test
     void backwardMatchesNumericalGradient() {
+        check(new SoftmaxWithLoss(0));     // backward is the gradient of the loss without the book's delta
+        check(new SoftmaxWithLoss(0, 0.1));
+    }
+
+    private static void check(SoftmaxWithLoss loss) {
         INDArray scores = randn(1, 5, 4);
         INDArray labels = Nd4j.createFromArray(3, 0, 2, 2, 1);
-        SoftmaxWithLoss loss = new SoftmaxWithLoss(0); // backward is the gradient of the loss without the book's delta
         loss.forward(scores, labels);
         INDArray analytic = loss.backward();
         INDArray numeric = scores.dup().assign(0);
@@ -32,6 +36,17 @@ class SoftmaxWithLossTest {
         }
         double err = GradCheck.relativeError(numeric, analytic);
         assertTrue(err < GradCheck.BOUND, "relative error " + err);
+    }
+
+    @Test
+    void labelSmoothingGivesTheSmoothedTargetsLossAndGradientWorkedByHand() {
+        // softmax of (0, ln 2, ln 3) is (1/6, 1/3, 1/2); with label 2 and smoothing 0.3, q = (0.1, 0.1, 0.8)
+        INDArray scores = Nd4j.createFromArray(new double[][] {{0, Math.log(2), Math.log(3)}});
+        SoftmaxWithLoss loss = new SoftmaxWithLoss(0, 0.3);
+        double expected = -(0.1 * Math.log(1 / 6.0) + 0.1 * Math.log(1 / 3.0) + 0.8 * Math.log(0.5));
+        assertEquals(expected, loss.forward(scores, Nd4j.createFromArray(2)), 1e-15);
+        assertClose(Nd4j.createFromArray(new double[][] {{1 / 6.0 - 0.1, 1 / 3.0 - 0.1, 0.5 - 0.8}}), loss.backward(), 1e-14, "dx");
+        assertThrows(IllegalArgumentException.class, () -> new SoftmaxWithLoss(0, 1));
     }
 
     @Test

@@ -10,13 +10,16 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * state (velocities, squared-gradient sums, the step count) is created lazily per parameter key,
  * as in the book, and can be saved and restored so that a resumed run continues exactly.
  *
- * <p>Weight decay, when set, is the book's L2 penalty {@code 0.5 * lambda * sum(W^2)} over the
- * weights {@code W1, W2, ...} (not biases or batch-norm parameters), as MultiLayerNetExtend adds it:
- * {@code lambda * W} joins each weight's gradient before the update.
+ * <p>Weight decay, when set, acts on the weights {@code W1, W2, ...} (not biases or batch-norm
+ * parameters). By default it is the book's L2 penalty {@code 0.5 * lambda * sum(W^2)}, as
+ * MultiLayerNetExtend adds it: {@code lambda * W} joins each weight's gradient before the update.
+ * Decoupled ({@link #decoupledWeightDecay()}, Loshchilov and Hutter's AdamW), each weight instead
+ * shrinks by {@code lr * lambda * W} before the update, apart from the gradient and its statistics.
  */
 public abstract class Optimizer {
     protected double lr;
     private double weightDecay;
+    private boolean decoupled;
     /** Per-key state arrays, by "name/key" such as "m/W1". */
     protected final Map<String, INDArray> state = new LinkedHashMap<>();
     /** Steps taken. */
@@ -39,7 +42,11 @@ public abstract class Optimizer {
             }
             INDArray p = params.get(key);
             if (weightDecay > 0 && isWeight(key)) {
-                g = g.add(p.mul(weightDecay));
+                if (decoupled) {
+                    p.muli(1 - lr * weightDecay);
+                } else {
+                    g = g.add(p.mul(weightDecay));
+                }
             }
             step(key, p, g);
         }
@@ -53,9 +60,9 @@ public abstract class Optimizer {
         return state.computeIfAbsent(name + "/" + key, k -> p.like().assign(0));
     }
 
-    /** The L2 penalty this optimizer's weight decay adds to the loss: 0.5 * lambda * sum of W^2. */
+    /** The L2 penalty this optimizer's weight decay adds to the loss: 0.5 * lambda * sum of W^2 (0 where decoupled). */
     public double penalty(Params params) {
-        if (weightDecay == 0) {
+        if (weightDecay == 0 || decoupled) {
             return 0;
         }
         double sum = 0;
@@ -93,6 +100,12 @@ public abstract class Optimizer {
         return weightDecay;
     }
 
+    /** Makes the weight decay decoupled from the gradient (see the class comment); returns this optimizer. */
+    public Optimizer decoupledWeightDecay() {
+        this.decoupled = true;
+        return this;
+    }
+
     public long steps() {
         return steps;
     }
@@ -114,7 +127,7 @@ public abstract class Optimizer {
     /** A short description such as {@code adam(lr=0.001)}. */
     @Override
     public String toString() {
-        return getClass().getSimpleName().toLowerCase(java.util.Locale.ROOT) + "(lr=" + lr
+        return getClass().getSimpleName().toLowerCase(java.util.Locale.ROOT) + (decoupled ? "w" : "") + "(lr=" + lr
                 + (weightDecay > 0 ? ", weight_decay=" + weightDecay : "") + ")";
     }
 }

@@ -9,7 +9,9 @@ public enum OptimizerKind {
     NESTEROV(0.01, lr -> new Nesterov(lr, 0.9)),
     ADAGRAD(0.01, lr -> new AdaGrad(lr)),
     RMSPROP(0.01, lr -> new RmsProp(lr, 0.99)),
-    ADAM(0.001, lr -> new Adam(lr, 0.9, 0.999));
+    ADAM(0.001, lr -> new Adam(lr, 0.9, 0.999)),
+    /** Adam with decoupled weight decay (Loshchilov and Hutter): give it --weight-decay. */
+    ADAMW(0.001, lr -> new Adam(lr, 0.9, 0.999).decoupledWeightDecay());
 
     private final double defaultLearningRate;
     private final DoubleFunction<Optimizer> factory;

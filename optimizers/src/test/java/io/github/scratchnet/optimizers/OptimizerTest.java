@@ -69,6 +69,20 @@ class OptimizerTest {
     }
 
     @Test
+    void adamWMatchesLoshchilovAndHuttersRuleWorkedByHandOverTwoSteps() {
+        // each step: p *= 1 - lr*lambda = 0.95, then Adam's step from the decayed p (m and v as Adam's)
+        assertTwoSteps(OptimizerKind.ADAMW.create(0.1).withWeightDecay(0.5),
+                new double[] {0.850000632451532, -1.800000316226766}, new double[] {0.7176436082576972, -1.6754398171410083});
+    }
+
+    @Test
+    void decoupledWeightDecayAddsNoPenaltyToTheLoss() {
+        Params params = new Params().put("W1", Nd4j.createFromArray(1.0, -2.0));
+        assertEquals(0.0, OptimizerKind.ADAMW.create(0.1).withWeightDecay(0.5).penalty(params), 0.0);
+        assertEquals("adamw(lr=0.1, weight_decay=0.5)", OptimizerKind.ADAMW.create(0.1).withWeightDecay(0.5).toString());
+    }
+
+    @Test
     void adamsFloat32LoopEqualsItsNd4jOps() {
         // A transposed view is not dense, so it takes the ND4J ops; the dense copy takes the loop.
         INDArray start = Nd4j.rand(DataType.DOUBLE, 7, 5).subi(0.5).castTo(DataType.FLOAT);
@@ -118,5 +132,27 @@ class OptimizerTest {
         assertEquals(0.05, new Schedule.Cosine().rate(0.1, 0, 50, 100), 1e-15);
         assertEquals(0.0, new Schedule.Cosine().rate(0.1, 0, 100, 100), 1e-15);
         assertThrows(IllegalArgumentException.class, () -> new Sgd(-1));
+    }
+
+    @Test
+    void aWarmUpClimbsLinearlyThenHandsTheRestToItsSchedule() {
+        Schedule s = new Schedule.Warmup(4, new Schedule.Cosine());
+        double[] first = {0.025, 0.05, 0.075, 0.1};                 // 0.1 * (i + 1) / 4
+        for (int i = 0; i < 4; i++) {
+            assertEquals(first[i], s.rate(0.1, 0, i, 10), 1e-15, "iteration " + i);
+        }
+        assertEquals(0.1, s.rate(0.1, 0, 4, 10), 1e-15);               // cosine's start over the 6 that remain
+        assertEquals(0.05, s.rate(0.1, 0, 7, 10), 1e-15);              // 0.1 * (1 + cos(pi * 3/6)) / 2
+        assertThrows(IllegalArgumentException.class, () -> new Schedule.Warmup(0, new Schedule.Constant()));
+    }
+
+    @Test
+    void oneCycleRisesFromBaseOver25ToBaseThenFallsTo10000TimesLess() {
+        Schedule s = new Schedule.OneCycle();
+        assertEquals(0.004, s.rate(0.1, 0, 0, 100), 1e-15);            // 0.1 / 25
+        assertEquals(0.052, s.rate(0.1, 0, 15, 100), 1e-15);           // half way up: (0.004 + 0.1) / 2
+        assertEquals(0.1, s.rate(0.1, 0, 30, 100), 1e-15);             // the peak, 30% in
+        assertEquals(0.0500002, s.rate(0.1, 0, 65, 100), 1e-15);       // half way down: (0.1 + 4e-7) / 2
+        assertEquals(4e-7, s.rate(0.1, 0, 100, 100), 1e-18);           // 0.1 / 25 / 1e4
     }
 }

@@ -1,6 +1,7 @@
 package io.github.scratchnet.trainer;
 
 import io.github.scratchnet.core.Backend;
+import io.github.scratchnet.core.Rng;
 import io.github.scratchnet.core.io.FileFormatException;
 import java.io.IOException;
 import java.nio.FloatBuffer;
@@ -37,20 +38,45 @@ public record Dataset(INDArray images, int[] labels) {
         return new Dataset(images.get(NDArrayIndex.interval(0, n)).dup('c'), java.util.Arrays.copyOf(labels, n));
     }
 
-    /**
-     * Copies samples {@code order[from .. from+count-1]} into {@code x} (count, C, H, W) and their
-     * labels into {@code t}; both are reused between batches.
-     */
-    public void batch(int[] order, int from, int count, INDArray x, int[] t) {
-        INDArray src = images;
-        int per = (int) (src.length() / labels.length);
-        FloatBuffer in = src.data().asNioFloat();
+    /** The samples at {@code indices}, in that order, copied. */
+    public Dataset subset(int[] indices) {
+        long[] shape = images.shape().clone();
+        shape[0] = indices.length;
+        INDArray x = Nd4j.createUninitialized(DataType.FLOAT, shape);
+        int per = (int) (images.length() / labels.length);
+        FloatBuffer in = images.data().asNioFloat();
         FloatBuffer out = x.data().asNioFloat();
-        for (int i = 0; i < count; i++) {
-            out.put(i * per, in, order[from + i] * per, per);
-            t[i] = labels[order[from + i]];
+        int[] t = new int[indices.length];
+        for (int i = 0; i < indices.length; i++) {
+            out.put(i * per, in, indices[i] * per, per);
+            t[i] = labels[indices[i]];
         }
+        return new Dataset(x, t);
     }
+
+    /**
+     * {validation, rest}: {@code n} samples drawn by a generator of its own (the same ones for every
+     * run, whatever its seed), and the others in their order.
+     */
+    public Dataset[] split(int n) {
+        if (n <= 0 || n >= labels.length) {
+            throw new IllegalArgumentException("--validation must be between 1 and " + (labels.length - 1)
+                    + " (the training images), got " + n);
+        }
+        int[] order = new int[labels.length];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i;
+        }
+        new Rng(VALIDATION_SEED).shuffle(order);
+        int[] held = java.util.Arrays.copyOf(order, n);
+        int[] rest = java.util.Arrays.copyOfRange(order, n, order.length);
+        java.util.Arrays.sort(held);
+        java.util.Arrays.sort(rest);
+        return new Dataset[] {subset(held), subset(rest)};
+    }
+
+    /** The generator seed of {@link #split}. */
+    static final long VALIDATION_SEED = 0x76616C6964L;
 
     /** Reads an image file and a label file; their counts must agree. */
     public static Dataset read(Path imagesFile, Path labelsFile) throws IOException {

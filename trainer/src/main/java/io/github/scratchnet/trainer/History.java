@@ -12,9 +12,9 @@ import java.util.Locale;
 
 /** What training recorded: the loss of every iteration and the accuracies of every epoch. */
 public final class History {
-    /** One finished epoch. */
-    public record Epoch(int epoch, long iterations, double meanLoss, double trainAccuracy, double testAccuracy,
-                        double learningRate, double seconds) {
+    /** One finished epoch; validationAccuracy is NaN without a validation split. */
+    public record Epoch(int epoch, long iterations, double meanLoss, double trainAccuracy, double validationAccuracy,
+                        double testAccuracy, double learningRate, double seconds) {
     }
 
     private final List<Double> losses = new ArrayList<>();
@@ -36,15 +36,30 @@ public final class History {
         return epochs;
     }
 
-    /** Per-epoch rows: epoch, iterations, mean_loss, train_acc, test_acc, learning_rate, seconds. */
-    public String epochsCsv() {
-        StringBuilder s = new StringBuilder("epoch,iterations,mean_loss,train_acc,test_acc,learning_rate,seconds\n");
+    /** The epoch of the best validation accuracy (the first of equals), or null without a validation split. */
+    public Epoch best() {
+        Epoch best = null;
         for (Epoch e : epochs) {
-            s.append(String.format(Locale.ROOT, "%d,%d,%.6f,%.4f,%.4f,%.6g,%.1f%n", e.epoch(), e.iterations(),
-                    e.meanLoss(), e.trainAccuracy(), e.testAccuracy(), e.learningRate(), e.seconds()));
+            if (!Double.isNaN(e.validationAccuracy()) && (best == null || e.validationAccuracy() > best.validationAccuracy())) {
+                best = e;
+            }
+        }
+        return best;
+    }
+
+    /** Per-epoch rows: epoch, iterations, mean_loss, train_acc, val_acc (empty without a split), test_acc, learning_rate, seconds. */
+    public String epochsCsv() {
+        StringBuilder s = new StringBuilder(String.join(",", COLUMNS) + "\n");
+        for (Epoch e : epochs) {
+            String val = Double.isNaN(e.validationAccuracy()) ? "" : String.format(Locale.ROOT, "%.8f", e.validationAccuracy());
+            s.append(String.format(Locale.ROOT, "%d,%d,%.6f,%.4f,%s,%.4f,%.6g,%.1f%n", e.epoch(), e.iterations(),
+                    e.meanLoss(), e.trainAccuracy(), val, e.testAccuracy(), e.learningRate(), e.seconds()));
         }
         return s.toString();
     }
+
+    private static final List<String> COLUMNS = List.of("epoch", "iterations", "mean_loss", "train_acc", "val_acc", "test_acc",
+            "learning_rate", "seconds");
 
     /** Per-iteration rows: iteration, loss. */
     public String lossesCsv() {
@@ -76,13 +91,19 @@ public final class History {
                 h.addLoss(Double.parseDouble(line.substring(line.indexOf(',') + 1)));
             }
         }
-        for (String line : epochsCsv.split("\n")) {
-            if (!line.isBlank() && !line.startsWith("epoch")) {
-                String[] f = line.split(",");
-                h.addEpoch(new Epoch(Integer.parseInt(f[0]), Long.parseLong(f[1]), Double.parseDouble(f[2]),
-                        Double.parseDouble(f[3]), Double.parseDouble(f[4]), Double.parseDouble(f[5]),
-                        Double.parseDouble(f[6])));
+        String[] lines = epochsCsv.split("\n");
+        List<String> header = List.of(lines[0].trim().split(","));    // val_acc is missing from older checkpoints
+        for (int i = 1; i < lines.length; i++) {
+            if (lines[i].isBlank()) {
+                continue;
             }
+            String[] f = lines[i].split(",", -1);
+            double[] v = new double[COLUMNS.size()];
+            for (int c = 0; c < v.length; c++) {
+                int at = header.indexOf(COLUMNS.get(c));
+                v[c] = at < 0 || f[at].isBlank() ? Double.NaN : Double.parseDouble(f[at]);
+            }
+            h.addEpoch(new Epoch((int) v[0], (long) v[1], v[2], v[3], v[4], v[5], v[6], v[7]));
         }
         return h;
     }

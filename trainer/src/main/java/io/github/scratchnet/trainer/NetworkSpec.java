@@ -4,8 +4,10 @@ import io.github.scratchnet.core.DType;
 import io.github.scratchnet.layers.DeepConvNet;
 import io.github.scratchnet.layers.Dropout;
 import io.github.scratchnet.layers.MultiLayerNet;
+import io.github.scratchnet.layers.ResNet;
 import io.github.scratchnet.layers.Sequential;
 import io.github.scratchnet.layers.SimpleConvNet;
+import io.github.scratchnet.layers.Vgg;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -19,7 +21,7 @@ public record NetworkSpec(Preset preset, DType dtype, Dropout.Mode dropout, long
                           boolean batchNorm, double dropoutRatio) {
 
     public enum Preset {
-        DEEPCONVNET, SIMPLECONVNET, MULTILAYERNET
+        DEEPCONVNET, SIMPLECONVNET, MULTILAYERNET, VGG, RESNET
     }
 
     /** The book's MultiLayerNet layout when none is given: three hidden layers of 100. */
@@ -33,6 +35,8 @@ public record NetworkSpec(Preset preset, DType dtype, Dropout.Mode dropout, long
         return switch (preset) {
             case DEEPCONVNET -> DeepConvNet.create(dtype, seed, dropout);
             case SIMPLECONVNET -> SimpleConvNet.create(dtype, seed);
+            case VGG -> Vgg.create(dtype, seed, dropout);
+            case RESNET -> ResNet.create(dtype, seed);
             case MULTILAYERNET -> MultiLayerNet.create(dtype, seed, new MultiLayerNet.Config(784, hidden, 10,
                     MultiLayerNet.Activation.RELU, io.github.scratchnet.core.WeightInit.HE, batchNorm, dropoutRatio, dropout));
         };

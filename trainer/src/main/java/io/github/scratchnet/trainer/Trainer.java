@@ -4,13 +4,13 @@ import io.github.scratchnet.core.Rng;
 import io.github.scratchnet.engine.Engine;
 import io.github.scratchnet.engine.Plan;
 import io.github.scratchnet.layers.Sequential;
+import io.github.scratchnet.layers.SoftmaxWithLoss;
 import io.github.scratchnet.optimizers.Optimizer;
+import io.github.scratchnet.optimizers.Schedule;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.nio.file.Path;
-import java.util.Map;
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Trains a network on a dataset the way the book's Trainer does (common/trainer.py): mini-batches,
@@ -43,6 +43,8 @@ public final class Trainer {
     final Rng dataRng;
     final Dataset train;
     final Dataset test;
+    /** The images held out of training to choose the best epoch by, or null. */
+    final Dataset validation;
     /** The parts scored after each epoch, taken once. */
     private final Dataset trainEval;
     private final Dataset testEval;
@@ -62,8 +64,12 @@ public final class Trainer {
         this.plan = engine.plan(net);
         this.optimizer = config.newOptimizer();
         this.dataRng = new Rng(spec.seed() ^ 0x5DEECE66DL);
-        this.train = train.head(config.trainSize());
+        Dataset all = train.head(config.trainSize());
+        Dataset[] split = config.validation() > 0 ? all.split(config.validation()) : new Dataset[] {null, all};
+        this.validation = split[0];
+        this.train = split[1];
         this.test = test.head(config.testSize());
+        net.lossLayer(new SoftmaxWithLoss(SoftmaxWithLoss.BOOK_DELTA, config.labelSmoothing()));
         this.trainEval = this.train.head(config.evalSamples());
         this.testEval = this.test.head(config.evalSamples());
     }
@@ -73,49 +79,54 @@ public final class Trainer {
         return Math.max(train.size() / config.batchSize(), 1);
     }
 
-    /** Trains the remaining epochs, writing {@code checkpoint} (if not null) after each. */
-    public History run(Path checkpoint, Listener listener) throws IOException {
+    /**
+     * Trains the remaining epochs, writing {@code checkpoint} (if not null) after each, and
+     * {@code best} (if not null) after each epoch whose validation accuracy beats every earlier one.
+     */
+    public History run(Path checkpoint, Path best, Listener listener) throws IOException {
         listener.onStart(this);
         int b = config.batchSize();
         int n = (int) train.size();
-        INDArray x = Nd4j.createUninitialized(DataType.FLOAT, b, train.images().size(1), train.images().size(2),
-                train.images().size(3));
-        int[] t = new int[b];
         long steps = stepsPerEpoch();
         long total = steps * config.epochs();
-        for (int epoch = epochsDone; epoch < config.epochs(); epoch++) {
-            long start = System.nanoTime();
-            int[] order = epochOrder(n, steps * b);
-            double lossSum = 0;
-            for (long s = 0; s < steps; s++) {
-                long iteration = epoch * steps + s;
-                optimizer.setLearningRate(config.schedule().schedule.rate(config.baseLearningRate(), epoch, iteration, total));
-                int from = (int) ((s * b) % order.length);
-                int count = Math.min(b, order.length - from);
-                INDArray xb = count == b ? x : x.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, count)).dup('c');
-                train.batch(order, from, count, xb, t);
-                INDArray labels = Nd4j.createFromArray(count == b ? t : java.util.Arrays.copyOf(t, count));
-                double loss = plan.loss(xb, labels, true) + optimizer.penalty(net.params());
-                if (!Double.isFinite(loss)) {
-                    throw new ArithmeticException("the loss became " + loss + " at epoch " + (epoch + 1) + ", step "
-                            + (s + 1) + ": lower the learning rate (--lr)");
+        Schedule schedule = config.fullSchedule(steps);
+        double bestSoFar = history.best() == null ? -1 : history.best().validationAccuracy();
+        try (Batches batches = new Batches(train, b, config.augmentation(), spec.seed())) {
+            for (int epoch = epochsDone; epoch < config.epochs(); epoch++) {
+                long start = System.nanoTime();
+                batches.start(epoch, epochOrder(n, steps * b), steps);
+                double lossSum = 0;
+                for (long s = 0; s < steps; s++) {
+                    optimizer.setLearningRate(schedule.rate(config.baseLearningRate(), epoch, epoch * steps + s, total));
+                    Batches.Batch batch = batches.take(s);
+                    double loss = plan.loss(batch.x(), batch.labels(), true) + optimizer.penalty(net.params());
+                    if (!Double.isFinite(loss)) {
+                        throw new ArithmeticException("the loss became " + loss + " at epoch " + (epoch + 1) + ", step "
+                                + (s + 1) + ": lower the learning rate (--lr)");
+                    }
+                    optimizer.update(net.params(), plan.gradient());
+                    history.addLoss(loss);
+                    lossSum += loss;
+                    listener.onIteration(epoch, s + 1, steps, loss, (s + 1) * b / ((System.nanoTime() - start) / 1e9));
                 }
-                Map<String, INDArray> grads = plan.gradient();
-                optimizer.update(net.params(), grads);
-                history.addLoss(loss);
-                lossSum += loss;
-                double seconds = (System.nanoTime() - start) / 1e9;
-                listener.onIteration(epoch, s + 1, steps, loss, (s + 1) * b / seconds);
+                History.Epoch e = new History.Epoch(epoch + 1, (epoch + 1) * steps, lossSum / steps, accuracy(trainEval),
+                        validation == null ? Double.NaN : accuracy(validation), accuracy(testEval),
+                        optimizer.learningRate(), (System.nanoTime() - start) / 1e9);
+                history.addEpoch(e);
+                epochsDone = epoch + 1;
+                if (checkpoint != null) {
+                    Checkpoint.save(checkpoint, this);
+                }
+                // 1e-9: the best so far may come back from a checkpoint's history, rounded to 8 decimals
+                if (best != null && e.validationAccuracy() > bestSoFar + 1e-9) {
+                    bestSoFar = e.validationAccuracy();
+                    Checkpoint.save(best, this);
+                }
+                listener.onEpoch(e, this);
             }
-            History.Epoch e = new History.Epoch(epoch + 1, (epoch + 1) * steps, lossSum / steps,
-                    accuracy(trainEval), accuracy(testEval),
-                    optimizer.learningRate(), (System.nanoTime() - start) / 1e9);
-            history.addEpoch(e);
-            epochsDone = epoch + 1;
-            if (checkpoint != null) {
-                Checkpoint.save(checkpoint, this);
-            }
-            listener.onEpoch(e, this);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while training");
         }
         return history;
     }
@@ -176,5 +187,10 @@ public final class Trainer {
 
     public Dataset testSet() {
         return test;
+    }
+
+    /** The validation split, or null. */
+    public Dataset validationSet() {
+        return validation;
     }
 }
