@@ -12,6 +12,8 @@ import io.github.scratchnet.layers.Dropout;
 import io.github.scratchnet.layers.Sequential;
 import io.github.scratchnet.optimizers.Optimizer;
 import io.github.scratchnet.optimizers.OptimizerKind;
+import io.github.scratchnet.trainer.Augmentation;
+import io.github.scratchnet.trainer.Batches;
 import io.github.scratchnet.trainer.Dataset;
 import io.github.scratchnet.trainer.NetworkSpec;
 import java.nio.charset.StandardCharsets;
@@ -24,6 +26,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
@@ -61,6 +64,10 @@ final class Bench implements Callable<Integer> {
     @Option(names = "--dtype", paramLabel = "TYPE", description = "float32 or float64 (default: float32).")
     DType dtype = DType.FLOAT32;
 
+    @Option(names = "--augment", paramLabel = "SPEC", converter = Train.AugmentationConverter.class,
+            description = "Distort the training batches as train --augment does (default: off).")
+    Augmentation augment = Augmentation.NONE;
+
     @Option(names = "--json", paramLabel = "FILE", description = "Also write every figure to this JSON file.")
     Path json;
 
@@ -84,26 +91,35 @@ final class Bench implements Callable<Integer> {
 
         Dataset data = mnistOrRandom();
         result.put("data", data == null ? "random" : "mnist");
+        result.put("augment", augment.toString());
         Sequential net = NetworkSpec.of(network, dtype, Dropout.Mode.INVERTED, 1).build();
         Plan plan = engine.plan(net);
         Optimizer opt = OptimizerKind.ADAM.create(Double.NaN);
         long[] in = net.inputShape();
-        INDArray x = data != null ? data.images().get(NDArrayIndex.interval(0, batchSize)).dup('c')
-                : Nd4j.rand(dtype.nd4j(), Shapes.withBatch(batchSize, in));
-        INDArray t = Nd4j.createFromArray(data != null ? Arrays.copyOf(data.labels(), batchSize) : new int[batchSize]);
+        Dataset source = data != null ? data : new Dataset(Nd4j.rand(DataType.FLOAT, Shapes.withBatch(Math.max(batchSize, 1000), in)),
+                new int[Math.max(batchSize, 1000)]);
+        INDArray x = source.images().get(NDArrayIndex.interval(0, batchSize)).dup('c');
+        INDArray t = Nd4j.createFromArray(Arrays.copyOf(source.labels(), batchSize));
 
-        // Training steps: forward, backward, Adam update.
-        for (int i = 0; i < warmup; i++) {
-            plan.loss(x, t, true);
-            opt.update(net.params(), plan.gradient());
+        // Training steps as the trainer takes them: each batch made (and distorted, with --augment) on the
+        // batch thread while the step before computes; forward, backward, Adam update.
+        int[] order = new int[(warmup + steps) * batchSize];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i % (int) source.size();
         }
-        // The median step: the machines are shared, and a median shrugs off a neighbour's burst.
         double[] stepTimes = new double[steps];
-        for (int i = 0; i < steps; i++) {
-            long start = System.nanoTime();
-            plan.loss(x, t, true);
-            opt.update(net.params(), plan.gradient());
-            stepTimes[i] = (System.nanoTime() - start) / 1e6;
+        try (Batches batches = new Batches(source, batchSize, augment, 1)) {
+            batches.start(0, order, warmup + steps);
+            for (int i = 0; i < warmup + steps; i++) {
+                long start = System.nanoTime();
+                Batches.Batch batch = batches.take(i);
+                plan.loss(batch.x(), batch.labels(), true);
+                opt.update(net.params(), plan.gradient());
+                if (i >= warmup) {
+                    // the median step: the machines are shared, and a median shrugs off a neighbour's burst
+                    stepTimes[i - warmup] = (System.nanoTime() - start) / 1e6;
+                }
+            }
         }
         double stepMs = CpuRuntime.median(stepTimes);
         result.put("train_step_ms", stepMs);
@@ -223,8 +239,8 @@ final class Bench implements Callable<Integer> {
                 r.get("network"), r.get("engine"), r.get("dtype"), r.get("batch_size"), r.get("threads"), r.get("nd4j_native"),
                 r.get("data"));
         System.out.println("cpu: " + r.get("cpu"));
-        System.out.printf(Locale.ROOT, "training:  %.1f ms/step, %.0f images/s%n", r.get("train_step_ms"),
-                r.get("train_images_per_s"));
+        System.out.printf(Locale.ROOT, "training:  %.1f ms/step, %.0f images/s (augment %s)%n", r.get("train_step_ms"),
+                r.get("train_images_per_s"), r.get("augment"));
         System.out.printf(Locale.ROOT, "GEMMs alone: %.2f GFLOP/step in %.1f ms (%.0f GFLOP/s, %s%s): the step takes %.2fx that%n",
                 r.get("gemm_gflop_per_step"), r.get("gemm_only_step_ms"), r.get("gemm_gflops"), r.get("gemm_only_library"),
                 r.containsKey("gemm_only_onednn_ms")

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.scratchnet.core.io.Npz;
 import io.github.scratchnet.core.io.ParamFiles;
+import io.github.scratchnet.trainer.Checkpoint;
 import io.github.scratchnet.trainer.Mnist;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -27,16 +28,19 @@ class TrainingRunTest {
     private List<String> small(Path out, Path data) {
         return new ArrayList<>(List.of("train", "--network", "simpleconvnet", "--train-size", "2000", "--test-size", "200",
                 "--eval-samples", "200", "--batch-size", "50", "--epochs", "6", "--seed", "7", "--data", data.toString(),
+                "--augment", "shift=2,rotate=10,scale=0.1,elastic=8:3", "--validation", "300", "--schedule", "onecycle",
                 "--out", out.toString()));
     }
 
+    /** With augmentation, a validation split (best.ckpt) and a schedule: their draws and choices survive the kill too. */
     @Test
     void killedRunResumesToExactlyTheParamsOfAnUninterruptedRun() throws Exception {
         Path data = Mnist.requireDir();
         Path straight = dir.resolve("straight");
         Cli a = Cli.run(small(straight, data).toArray(String[]::new));
         assertEquals(0, a.exit, a.toString());
-        for (String f : List.of("checkpoint.ckpt", "params.npz", "params.pkl", "history.csv", "losses.csv", "learning-curve.png")) {
+        for (String f : List.of("checkpoint.ckpt", "best.ckpt", "params.npz", "params.pkl", "history.csv", "losses.csv",
+                "learning-curve.png")) {
             assertTrue(Files.size(straight.resolve(f)) > 0, f);
         }
 
@@ -69,6 +73,12 @@ class TrainingRunTest {
         List<String> h1 = Files.readAllLines(straight.resolve("losses.csv"));
         List<String> h2 = Files.readAllLines(killed.resolve("losses.csv"));
         assertEquals(h1, h2, "the loss history");
+        assertEquals(Files.readAllLines(straight.resolve("history.csv")).size(), 7, "six epochs");
+        Map<String, INDArray> bestWant = Checkpoint.read(straight.resolve("best.ckpt")).params();
+        Map<String, INDArray> bestGot = Checkpoint.read(killed.resolve("best.ckpt")).params();
+        for (String k : bestWant.keySet()) {
+            assertEquals(bestWant.get(k), bestGot.get(k), k + " of best.ckpt differs after resume");
+        }
     }
 
     @Test

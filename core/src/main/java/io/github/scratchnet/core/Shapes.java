@@ -48,6 +48,15 @@ public final class Shapes {
         }
     }
 
+    /** Throws an IllegalArgumentException naming {@code what} unless every array is a vector of {@code length} elements. */
+    public static void requireVectors(String what, long length, INDArray... arrays) {
+        for (INDArray a : arrays) {
+            if (a.rank() != 1 || a.length() != length) {
+                throw new IllegalArgumentException(what + " must all be (" + length + ",), found " + str(a.shape()));
+            }
+        }
+    }
+
     /**
      * Whether x's elements lie in C order from the start of its buffer, with no gaps (strides of
      * size-1 axes do not matter): the one test of "a dense C-ordered array" that reshapes, reused

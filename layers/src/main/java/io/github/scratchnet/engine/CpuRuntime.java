@@ -6,6 +6,7 @@ import io.github.scratchnet.core.cpu.Workers;
 import io.github.scratchnet.layers.Affine;
 import io.github.scratchnet.layers.Convolution;
 import io.github.scratchnet.layers.Layer;
+import io.github.scratchnet.layers.Residual;
 import io.github.scratchnet.layers.Sequential;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -46,29 +47,13 @@ public final class CpuRuntime {
     public static GemmBound gemmBound(Sequential net, int batch, int reps, int threads) {
         List<INDArray[]> calls = new ArrayList<>();                  // {a, b, c}: c = op(a) · op(b)
         List<boolean[]> transposes = new ArrayList<>();
-        double flop = 0;
-        DataType type = net.dtype().nd4j();
         long[] shape = Shapes.withBatch(batch, net.inputShape());
+        double flop = 0;
         for (Layer l : net.layers()) {
-            long[] out = l.outputShape(shape);
-            if (l instanceof Convolution || l instanceof Affine) {
-                INDArray w = l.params().get("W");
-                long m = l instanceof Convolution ? batch * out[2] * out[3] : batch;
-                long k = l instanceof Convolution ? w.length() / w.size(0) : w.size(0);
-                long f = l instanceof Convolution ? w.size(0) : w.size(1);
-                INDArray col = Nd4j.rand(type, m, k);
-                INDArray wt = Nd4j.rand(type, f, k);
-                INDArray d = Nd4j.rand(type, m, f);
-                calls.add(new INDArray[] {col, wt, Nd4j.create(type, m, f)});      // forward: col · Wᵀ
-                transposes.add(new boolean[] {false, true});
-                calls.add(new INDArray[] {d, col, Nd4j.create(type, f, k)});       // dW = doutᵀ · col
-                transposes.add(new boolean[] {true, false});
-                calls.add(new INDArray[] {d, wt, Nd4j.create(type, m, k)});        // dcol = dout · W
-                transposes.add(new boolean[] {false, false});
-                flop += 3 * 2.0 * m * k * f;
-            }
-            shape = out;
+            flop += gemms(l, shape, net.dtype().nd4j(), calls, transposes);
+            shape = l.outputShape(shape);
         }
+        DataType type = net.dtype().nd4j();
         var blas = Nd4j.factory().blas();
         int before = blas.getMaxThreads();
         blas.setMaxThreads(threads);
@@ -106,6 +91,43 @@ public final class CpuRuntime {
             blas.setMaxThreads(before);
             Gemm.singleThreaded();
         }
+    }
+
+    /**
+     * The three GEMMs of a Convolution or an Affine (of each inside a layer made of layers) for an
+     * input of {@code shape}, added to {@code calls}; their FLOP.
+     */
+    private static double gemms(Layer l, long[] shape, DataType type, List<INDArray[]> calls, List<boolean[]> transposes) {
+        if (!l.parts().isEmpty()) {
+            double flop = 0;
+            long[] in = shape;
+            for (Layer part : l instanceof Residual r ? r.branch() : l.parts()) {
+                flop += gemms(part, in, type, calls, transposes);
+                in = part.outputShape(in);
+            }
+            if (l instanceof Residual r && r.shortcut() != null) {
+                flop += gemms(r.shortcut(), shape, type, calls, transposes);
+            }
+            return flop;
+        }
+        if (!(l instanceof Convolution) && !(l instanceof Affine)) {
+            return 0;
+        }
+        long[] out = l.outputShape(shape);
+        INDArray w = l.params().get("W");
+        long m = l instanceof Convolution ? shape[0] * out[2] * out[3] : shape[0];
+        long k = l instanceof Convolution ? w.length() / w.size(0) : w.size(0);
+        long f = l instanceof Convolution ? w.size(0) : w.size(1);
+        INDArray col = Nd4j.rand(type, m, k);
+        INDArray wt = Nd4j.rand(type, f, k);
+        INDArray d = Nd4j.rand(type, m, f);
+        calls.add(new INDArray[] {col, wt, Nd4j.create(type, m, f)});      // forward: col · Wᵀ
+        transposes.add(new boolean[] {false, true});
+        calls.add(new INDArray[] {d, col, Nd4j.create(type, f, k)});       // dW = doutᵀ · col
+        transposes.add(new boolean[] {true, false});
+        calls.add(new INDArray[] {d, wt, Nd4j.create(type, m, k)});        // dcol = dout · W
+        transposes.add(new boolean[] {false, false});
+        return 3 * 2.0 * m * k * f;
     }
 
     /** FLOP of one step's GEMMs and their time through each library (NaN where oneDNN was not timed). */

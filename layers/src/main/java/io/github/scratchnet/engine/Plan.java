@@ -2,6 +2,7 @@ package io.github.scratchnet.engine;
 
 import io.github.scratchnet.core.DType;
 import io.github.scratchnet.layers.Affine;
+import io.github.scratchnet.layers.BatchNormalization;
 import io.github.scratchnet.layers.Convolution;
 import io.github.scratchnet.layers.Layer;
 import io.github.scratchnet.layers.Model;
@@ -71,6 +72,8 @@ public final class Plan implements Model {
                 step = new MaxPoolStep(net, p, first);
             } else if (layer instanceof Affine a) {
                 step = new AffineStep(net, a, first);
+            } else if (layer instanceof BatchNormalization bn && bn.mode() == BatchNormalization.Mode.PER_CHANNEL) {
+                step = new BatchNormStep(net, bn, first);
             } else if (layer instanceof Residual r) {
                 step = new ResidualStep(net, r, first, fuse);
             } else {

@@ -47,13 +47,8 @@ public final class BatchNormalization implements Layer {
 
     public BatchNormalization(INDArray gamma, INDArray beta, INDArray runningMean, INDArray runningVar, double momentum,
                               Mode mode) {
-        long d = gamma.length();
-        for (INDArray a : new INDArray[] {gamma, beta, runningMean, runningVar}) {
-            if (a.rank() != 1 || a.length() != d) {
-                throw new IllegalArgumentException("BatchNormalization expects gamma, beta, running_mean, running_var all ("
-                        + d + ",), found " + Shapes.str(a.shape()));
-            }
-        }
+        Shapes.requireVectors("BatchNormalization's gamma, beta, running_mean and running_var", gamma.length(), gamma, beta,
+                runningMean, runningVar);
         this.gamma = gamma;
         this.beta = beta;
         this.runningMean = runningMean;
@@ -78,8 +73,7 @@ public final class BatchNormalization implements Layer {
             out = xn.mulRowVector(gamma);
         } else {
             xc = null;
-            INDArray xcTest = x2.subRowVector(runningMean);
-            out = xcTest.diviRowVector(Transforms.sqrt(runningVar.add(EPS), false)).muliRowVector(gamma);
+            out = x2.subRowVector(runningMean).diviRowVector(Transforms.sqrt(runningVar.add(EPS), false)).muliRowVector(gamma);
         }
         return unrows(out.addiRowVector(beta));
     }
@@ -104,17 +98,13 @@ public final class BatchNormalization implements Layer {
 
     /** x as rows of D features: (N, D) per feature; (N*H*W, C), channels last, per channel. */
     private INDArray rows(INDArray x) {
-        if (mode == Mode.PER_FEATURE) {
-            return x.reshape('c', x.size(0), gamma.length());
-        }
-        return x.permute(0, 2, 3, 1).dup('c').reshape('c', x.length() / gamma.length(), gamma.length());
+        return mode == Mode.PER_FEATURE ? x.reshape('c', x.size(0), gamma.length())
+                : x.permute(0, 2, 3, 1).dup('c').reshape('c', x.length() / gamma.length(), gamma.length());
     }
 
     private INDArray unrows(INDArray r) {
-        if (mode == Mode.PER_FEATURE) {
-            return r.reshape('c', xShape);
-        }
-        return r.reshape('c', xShape[0], xShape[2], xShape[3], xShape[1]).permute(0, 3, 1, 2).dup('c');
+        return mode == Mode.PER_FEATURE ? r.reshape('c', xShape)
+                : r.reshape('c', xShape[0], xShape[2], xShape[3], xShape[1]).permute(0, 3, 1, 2).dup('c');
     }
 
     @Override
@@ -126,6 +116,14 @@ public final class BatchNormalization implements Layer {
                     + ", H, W) input, found shape " + Shapes.str(in));
         }
         return in;
+    }
+
+    public Mode mode() {
+        return mode;
+    }
+
+    public double momentum() {
+        return momentum;
     }
 
     @Override

@@ -11,6 +11,7 @@ import io.github.scratchnet.core.DType;
 import io.github.scratchnet.core.Init;
 import io.github.scratchnet.core.cpu.Workers;
 import io.github.scratchnet.layers.Affine;
+import io.github.scratchnet.layers.BatchNormalization;
 import io.github.scratchnet.layers.Convolution;
 import io.github.scratchnet.layers.Layer;
 import io.github.scratchnet.layers.Pooling;
@@ -253,6 +254,33 @@ class FastKernelsTest {
                 assertClose(book.backward(dout).dup(), fast.backward(dout, true), tol, dtype + " dx");
                 assertClose(book.grads().get("W"), fast.grads().get("W1"), tol, dtype + " dW");
                 assertClose(book.grads().get("b"), fast.grads().get("b1"), tol, dtype + " db");
+            }
+        }
+    }
+
+    @Test
+    void batchNormStepEqualsTheBooksPerChannelBatchNormInTrainingAndTestMode() {
+        for (DType dtype : DType.values()) {
+            DataType type = dtype.nd4j();
+            int[] k = {4, 3, 5, 6};
+            INDArray gamma = randn(40, 3).addi(1).castTo(type);
+            INDArray beta = randn(41, 3).castTo(type);
+            BatchNormalization book = new BatchNormalization(gamma.dup(), beta.dup(), Nd4j.zeros(type, 3), Nd4j.ones(type, 3), 0.9,
+                    BatchNormalization.Mode.PER_CHANNEL);
+            BatchNormalization layer = new BatchNormalization(gamma.dup(), beta.dup(), Nd4j.zeros(type, 3), Nd4j.ones(type, 3),
+                    0.9, BatchNormalization.Mode.PER_CHANNEL);
+            Step fast = new BatchNormStep(net(dtype, k, layer), layer, 0);
+            for (int step = 0; step < 2; step++) {
+                INDArray x = randn(42 + step, k[0], k[1], k[2], k[3]).muli(2).addi(1).castTo(type);
+                String where = dtype + " step " + step;
+                check(book.forward(x, true).dup(), fast.forward(x, true), "forward " + where);
+                INDArray dout = randn(44 + step, x.shape()).castTo(type);
+                check(book.backward(dout).dup(), fast.backward(dout, true), "dx " + where);
+                check(book.grads().get("gamma"), fast.grads().get("gamma1"), "dgamma " + where);
+                check(book.grads().get("beta"), fast.grads().get("beta1"), "dbeta " + where);
+                check(book.state().get("running_mean"), layer.state().get("running_mean"), "running_mean " + where);
+                check(book.state().get("running_var"), layer.state().get("running_var"), "running_var " + where);
+                check(book.forward(x, false).dup(), fast.forward(x, false), "test mode " + where);
             }
         }
     }

@@ -19,9 +19,9 @@ import org.nd4j.linalg.factory.Nd4j;
  * whenever, and a resumed run draws what an uninterrupted one would. Two buffers take turns: the
  * step computes on one while the next batch is written into the other.
  */
-final class Batches implements AutoCloseable {
+public final class Batches implements AutoCloseable {
     /** One batch: images (n, C, H, W) float32 and labels (n,). */
-    record Batch(INDArray x, INDArray labels) {
+    public record Batch(INDArray x, INDArray labels) {
     }
 
     private final Dataset data;
@@ -39,7 +39,7 @@ final class Batches implements AutoCloseable {
     private long steps;
     private Future<Batch> next;
 
-    Batches(Dataset data, int batchSize, Augmentation augmentation, long seed) {
+    public Batches(Dataset data, int batchSize, Augmentation augmentation, long seed) {
         this.data = data;
         this.batchSize = batchSize;
         this.augmentation = augmentation;
@@ -47,7 +47,7 @@ final class Batches implements AutoCloseable {
     }
 
     /** Starts an epoch of {@code steps} batches taking the images in {@code order}, cyclically. */
-    void start(int epoch, int[] order, long steps) {
+    public void start(int epoch, int[] order, long steps) {
         this.epoch = epoch;
         this.order = order;
         this.steps = steps;
@@ -55,7 +55,7 @@ final class Batches implements AutoCloseable {
     }
 
     /** Batch {@code step} of the epoch (steps are taken in order); the next one starts being made. */
-    Batch take(long step) throws InterruptedException {
+    public Batch take(long step) throws InterruptedException {
         Batch b;
         try {
             b = next.get();

@@ -57,6 +57,21 @@ abstract class HeapArray {
     /** {@code v[index[from + r] - base] += values[r]} for r < count, where the index is not negative. */
     abstract void scatterAdd(int[] index, int from, int base, HeapArray values, int count);
 
+    /** The sum of elements [0, count), accumulated in double. */
+    abstract double sum(int count);
+
+    /** The sum of (v - mean)² over [0, count), in double. */
+    abstract double sumOfSquaresAbout(double mean, int count);
+
+    /** The sum of v * other over [0, count), in double. */
+    abstract double dot(HeapArray other, int count);
+
+    /** {@code normalized[i] = (v[i] - mean) * invStd; v[i] = gamma * normalized[i] + beta}, for i < count. */
+    abstract void normalize(double mean, double invStd, double gamma, double beta, HeapArray normalized, int count);
+
+    /** {@code v[i] = scale * (v[i] - shift - normalized[i] * slope)}, for i < count: batch norm's dx from dout. */
+    abstract void unnormalize(double scale, double shift, double slope, HeapArray normalized, int count);
+
     abstract double get(int i);
 
     abstract void set(int i, double value);
@@ -139,6 +154,52 @@ abstract class HeapArray {
                 if (j >= 0) {
                     v[j - base] += s[r];
                 }
+            }
+        }
+
+        @Override
+        double sum(int count) {
+            double s = 0;
+            for (int i = 0; i < count; i++) {
+                s += v[i];
+            }
+            return s;
+        }
+
+        @Override
+        double sumOfSquaresAbout(double mean, int count) {
+            double s = 0;
+            for (int i = 0; i < count; i++) {
+                double d = v[i] - mean;
+                s += d * d;
+            }
+            return s;
+        }
+
+        @Override
+        double dot(HeapArray other, int count) {
+            float[] o = ((Floats) other).v;
+            double s = 0;
+            for (int i = 0; i < count; i++) {
+                s += v[i] * (double) o[i];
+            }
+            return s;
+        }
+
+        @Override
+        void normalize(double mean, double invStd, double gamma, double beta, HeapArray normalized, int count) {
+            float[] n = ((Floats) normalized).v;
+            for (int i = 0; i < count; i++) {
+                n[i] = (float) ((v[i] - mean) * invStd);
+                v[i] = (float) (gamma * n[i] + beta);
+            }
+        }
+
+        @Override
+        void unnormalize(double scale, double shift, double slope, HeapArray normalized, int count) {
+            float[] n = ((Floats) normalized).v;
+            for (int i = 0; i < count; i++) {
+                v[i] = (float) (scale * (v[i] - shift - n[i] * slope));
             }
         }
 
@@ -231,6 +292,52 @@ abstract class HeapArray {
                 if (j >= 0) {
                     v[j - base] += s[r];
                 }
+            }
+        }
+
+        @Override
+        double sum(int count) {
+            double s = 0;
+            for (int i = 0; i < count; i++) {
+                s += v[i];
+            }
+            return s;
+        }
+
+        @Override
+        double sumOfSquaresAbout(double mean, int count) {
+            double s = 0;
+            for (int i = 0; i < count; i++) {
+                double d = v[i] - mean;
+                s += d * d;
+            }
+            return s;
+        }
+
+        @Override
+        double dot(HeapArray other, int count) {
+            double[] o = ((Doubles) other).v;
+            double s = 0;
+            for (int i = 0; i < count; i++) {
+                s += v[i] * (double) o[i];
+            }
+            return s;
+        }
+
+        @Override
+        void normalize(double mean, double invStd, double gamma, double beta, HeapArray normalized, int count) {
+            double[] n = ((Doubles) normalized).v;
+            for (int i = 0; i < count; i++) {
+                n[i] = ((v[i] - mean) * invStd);
+                v[i] = (gamma * n[i] + beta);
+            }
+        }
+
+        @Override
+        void unnormalize(double scale, double shift, double slope, HeapArray normalized, int count) {
+            double[] n = ((Doubles) normalized).v;
+            for (int i = 0; i < count; i++) {
+                v[i] = (scale * (v[i] - shift - n[i] * slope));
             }
         }
 
