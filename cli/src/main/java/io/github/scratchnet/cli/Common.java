@@ -88,7 +88,13 @@ final class Common {
             for (Path p : params) {
                 NetworkSpec.Preset preset = networks.isEmpty() ? NetworkSpec.Preset.DEEPCONVNET
                         : networks.get(networks.size() == 1 || isCheckpoint(p) ? 0 : i);
-                nets.add(loadNetwork(p, preset, dtype, dropout));
+                Sequential net = loadNetwork(p, preset, dtype, dropout);
+                long bad = net.saved().nonFinite();
+                if (bad > 0) {
+                    throw new Scratchnet.UserException(p + ": " + bad + " of the " + net.saved().count()
+                            + " values are NaN or infinite, so its predictions would mean nothing (a run that diverged?)");
+                }
+                nets.add(net);
                 i += isCheckpoint(p) ? 0 : 1;
             }
             return nets;

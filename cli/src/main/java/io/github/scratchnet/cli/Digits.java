@@ -7,7 +7,10 @@ import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.Iterator;
 import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
+import javax.imageio.stream.ImageInputStream;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -20,14 +23,39 @@ final class Digits {
     private Digits() {
     }
 
+    /** The picture, or null where no reader takes it; refused before decoding where it declares too many pixels. */
+    private static BufferedImage read(Path file) throws IOException {
+        try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
+            Iterator<ImageReader> readers = in == null ? null : ImageIO.getImageReaders(in);
+            if (readers == null || !readers.hasNext()) {
+                return null;
+            }
+            ImageReader reader = readers.next();
+            try {
+                reader.setInput(in, true, true);
+                long w = reader.getWidth(0);
+                long h = reader.getHeight(0);
+                if (w * h > MAX_PIXELS) {
+                    throw new FileFormatException(file.toString(), "the image is " + w + "x" + h + " pixels, more than the "
+                            + MAX_PIXELS / 1_000_000 + " megapixels a picture of a digit may have");
+                }
+                return reader.read(0);
+            } catch (FileFormatException e) {
+                throw e;
+            } catch (IOException | RuntimeException e) {
+                return null;
+            } finally {
+                reader.dispose();
+            }
+        }
+    }
+
+    /** The most pixels a picture may have: 25 megapixels, a 5000x5000 photo; its size is read before the pixels are. */
+    static final long MAX_PIXELS = 25_000_000;
+
     static INDArray load(Path file) throws IOException {
         ParamFiles.requireReadable(file);
-        BufferedImage img;
-        try {
-            img = ImageIO.read(file.toFile());
-        } catch (IOException | RuntimeException e) {
-            img = null;
-        }
+        BufferedImage img = read(file);
         if (img == null || img.getWidth() < 1 || img.getHeight() < 1) {
             throw new FileFormatException(file.toString(), "not an image that can be read (expected PNG or JPEG)");
         }

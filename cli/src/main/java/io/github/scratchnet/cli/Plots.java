@@ -10,25 +10,35 @@ import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 
-/** The learning curve: loss per iteration beside train and test accuracy per epoch, as a PNG. */
+/** The learning curve: the training loss beside train, validation and test accuracy per epoch, as a PNG. */
 final class Plots {
     private Plots() {
     }
 
     static void learningCurve(History h, Path png) throws IOException {
-        XYChart loss = new XYChartBuilder().width(640).height(420).title("loss").xAxisTitle("iteration")
+        XYChart loss = new XYChartBuilder().width(640).height(420).title("training loss").xAxisTitle("epoch")
                 .yAxisTitle("loss").build();
-        List<Double> it = new ArrayList<>();
-        List<Double> smooth = new ArrayList<>();
-        double s = Double.NaN;
-        for (int i = 0; i < h.losses().size(); i++) {
-            double l = h.losses().get(i);
-            s = Double.isNaN(s) ? l : 0.98 * s + 0.02 * l;
-            it.add((double) i + 1);
-            smooth.add(s);
+        // x in epochs, the loss averaged over a tenth of an epoch: a handful of ticks, a readable line
+        long perEpoch = h.epochs().isEmpty() ? Math.max(1, h.losses().size()) : Math.max(1, h.epochs().get(0).iterations());
+        int window = (int) Math.max(1, perEpoch / 10);
+        List<Double> at = new ArrayList<>();
+        List<Double> mean = new ArrayList<>();
+        for (int from = 0; from < h.losses().size(); from += window) {
+            int to = Math.min(h.losses().size(), from + window);
+            double sum = 0;
+            for (int i = from; i < to; i++) {
+                sum += h.losses().get(i);
+            }
+            at.add((double) to / perEpoch);
+            mean.add(sum / (to - from));
         }
-        loss.addSeries("loss (smoothed)", it, smooth).setMarker(SeriesMarkers.NONE);
+        if (at.isEmpty()) {
+            at.add(0.0);
+            mean.add(Double.NaN);
+        }
+        loss.addSeries("loss, mean of " + window + " steps", at, mean).setMarker(SeriesMarkers.NONE);
         loss.getStyler().setLegendVisible(false);
+        loss.getStyler().setXAxisDecimalPattern("0.#");
         XYChart acc = new XYChartBuilder().width(640).height(420).title("accuracy").xAxisTitle("epoch")
                 .yAxisTitle("accuracy").build();
         List<Double> ep = new ArrayList<>();
@@ -46,6 +56,8 @@ final class Plots {
             acc.addSeries("validation", ep, validation);
         }
         acc.addSeries("test", ep, test);
+        acc.getStyler().setXAxisDecimalPattern("0");
+        acc.getStyler().setYAxisDecimalPattern("0.000");
         String name = png.toString();
         String base = name.endsWith(".png") ? name.substring(0, name.length() - 4) : name;
         BitmapEncoder.saveBitmap(List.of(loss, acc), 1, 2, base, BitmapEncoder.BitmapFormat.PNG);

@@ -100,8 +100,9 @@ final class Train implements Callable<Integer> {
     @Option(names = "--eval-samples", paramLabel = "N", description = "Images of each set scored after every epoch, 0 for all (book: 10000).")
     Integer evalSamples;
 
-    @Option(names = "--out", paramLabel = "DIR", description = "Output folder (default: ${DEFAULT-VALUE}).")
-    Path out = Path.of("scratchnet-run");
+    @Option(names = "--out", paramLabel = "DIR",
+            description = "Output folder (default: a new numbered folder runs/NETWORK-N; --resume needs it given).")
+    Path out;
 
     @Option(names = "--resume", description = "Continue the run whose checkpoint is in --out.")
     boolean resume;
@@ -127,9 +128,33 @@ final class Train implements Callable<Integer> {
         return given != null ? given : recipe;
     }
 
+    /** runs/NETWORK-N, N one more than the largest there. */
+    static Path newRunFolder(Path runs, NetworkSpec.Preset network) throws java.io.IOException {
+        String prefix = network.name().toLowerCase(Locale.ROOT) + "-";
+        int last = 0;
+        if (Files.isDirectory(runs)) {
+            try (var entries = Files.list(runs)) {
+                for (Path p : (Iterable<Path>) entries::iterator) {
+                    String name = p.getFileName().toString();
+                    if (name.startsWith(prefix) && name.substring(prefix.length()).matches("[0-9]{1,9}")) {
+                        last = Math.max(last, Integer.parseInt(name.substring(prefix.length())));
+                    }
+                }
+            }
+        }
+        return runs.resolve(prefix + (last + 1));
+    }
+
     @Override
     public Integer call() throws Exception {
         common.applyThreads();
+        if (out == null) {
+            if (resume) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--resume needs --out: the folder of the run to continue");
+            }
+            out = newRunFolder(Path.of("runs"), or(network, recipe.network));
+            System.out.println("writing into " + out);
+        }
         Path checkpoint = out.resolve(CHECKPOINT);
         TrainConfig config;
         try {

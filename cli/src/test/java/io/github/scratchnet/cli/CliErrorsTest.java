@@ -157,6 +157,45 @@ class CliErrorsTest {
                 notImage.toString()), 1, "digit.png: not an image");
     }
 
+    /** A small PNG that declares 30000x30000 pixels: refused from its header, in one line, without decoding it. */
+    @Test
+    void aPictureThatDeclaresHugeDimensionsIsRefusedBeforeItIsDecoded() throws IOException {
+        java.io.ByteArrayOutputStream png = new java.io.ByteArrayOutputStream();
+        png.write(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'});
+        java.nio.ByteBuffer ihdr = java.nio.ByteBuffer.allocate(13).putInt(30000).putInt(30000).put((byte) 8).put((byte) 0)
+                .put((byte) 0).put((byte) 0).put((byte) 0);
+        chunk(png, "IHDR", ihdr.array());
+        chunk(png, "IDAT", new byte[] {0x78, (byte) 0x9c, 3, 0, 0, 0, 0, 1});
+        chunk(png, "IEND", new byte[0]);
+        Path big = dir.resolve("big.png");
+        Files.write(big, png.toByteArray());
+        long start = System.nanoTime();
+        assertCleanError(Cli.run("predict", "--network", "simpleconvnet", "--params", someParams().toString(), big.toString()),
+                1, "big.png: the image is 30000x30000 pixels, more than the 25 megapixels");
+        assertTrue(System.nanoTime() - start < 5_000_000_000L, "refused at once");
+    }
+
+    private static void chunk(java.io.ByteArrayOutputStream out, String type, byte[] data) throws IOException {
+        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        crc.update(type.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+        crc.update(data);
+        out.write(java.nio.ByteBuffer.allocate(4).putInt(data.length).array());
+        out.write(type.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+        out.write(data);
+        out.write(java.nio.ByteBuffer.allocate(4).putInt((int) crc.getValue()).array());
+    }
+
+    @Test
+    void paramsWithNaNAreRefusedRatherThanScored() throws IOException {
+        Map<String, org.nd4j.linalg.api.ndarray.INDArray> p = ParamFiles.read(someParams());
+        p.get("W1").putScalar(0, Double.NaN);
+        p.get("b3").putScalar(0, Double.POSITIVE_INFINITY);
+        Path bad = dir.resolve("nan.npz");
+        ParamFiles.write(bad, p);
+        assertCleanError(Cli.run("evaluate", "--network", "simpleconvnet", "--params", bad.toString()), 1,
+                "nan.npz: 2 of the ", "values are NaN or infinite");
+    }
+
     @Test
     void anExistingRunIsNotOverwritten() throws IOException {
         Path out = Files.createDirectories(dir.resolve("run"));
@@ -166,6 +205,7 @@ class CliErrorsTest {
         assertArrayEquals("precious".getBytes(), Files.readAllBytes(ckpt));
         Path none = dir.resolve("none");
         assertCleanError(Cli.run("train", "--resume", "--out", none.toString()), 1, "no checkpoint in " + none);
+        assertCleanError(Cli.run("train", "--resume"), 2, "--resume needs --out");
         assertTrue(Map.of().isEmpty());
     }
 }

@@ -51,4 +51,15 @@ class TrainOptionsTest {
         assertEquals(Augmentation.NONE, old.augmentation());
         assertEquals(0, old.validation());
     }
+
+    @Test
+    void withoutOutARunGoesIntoTheNextNumberedFolder(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        java.nio.file.Path runs = dir.resolve("runs");
+        assertEquals(runs.resolve("resnet-1"), Train.newRunFolder(runs, io.github.scratchnet.trainer.NetworkSpec.Preset.RESNET));
+        for (String name : new String[] {"deepconvnet-1", "deepconvnet-7", "vgg-9", "deepconvnet-x"}) {
+            java.nio.file.Files.createDirectories(runs.resolve(name));
+        }
+        assertEquals(runs.resolve("deepconvnet-8"),
+                Train.newRunFolder(runs, io.github.scratchnet.trainer.NetworkSpec.Preset.DEEPCONVNET));
+    }
 }

@@ -58,6 +58,17 @@ public final class Params {
         return n;
     }
 
+    /** How many of the values are NaN or infinite. */
+    public long nonFinite() {
+        long n = 0;
+        for (INDArray a : map.values()) {
+            for (double v : a.castTo(org.nd4j.linalg.api.buffer.DataType.DOUBLE).dup('c').data().asDouble()) {
+                n += Double.isFinite(v) ? 0 : 1;
+            }
+        }
+        return n;
+    }
+
     /**
      * Copies {@code loaded} into these arrays in place (casting to their data type). Every key must
      * be present with the same shape, and no other key may be there; the error names the key, the

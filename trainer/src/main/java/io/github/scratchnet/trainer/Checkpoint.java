@@ -4,6 +4,7 @@ import io.github.scratchnet.core.io.AtomicFiles;
 import io.github.scratchnet.core.io.FileFormatException;
 import io.github.scratchnet.core.io.Npy;
 import io.github.scratchnet.core.io.ParamFiles;
+import io.github.scratchnet.core.io.Streams;
 import io.github.scratchnet.engine.Engine;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -32,6 +33,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 public final class Checkpoint {
     public static final String FORMAT = "scratchnet-checkpoint 1";
     private static final String META = "checkpoint.properties";
+    /** The most a checkpoint's settings or history may hold: a million epochs' worth of losses and more. */
+    private static final long MAX_TEXT_BYTES = 64L << 20;
 
     private Checkpoint() {
     }
@@ -95,22 +98,24 @@ public final class Checkpoint {
             Enumeration<? extends ZipEntry> entries = zip.entries();
             while (entries.hasMoreElements()) {
                 ZipEntry e = entries.nextElement();
-                byte[] bytes;
-                try (InputStream in = zip.getInputStream(e)) {
-                    bytes = in.readAllBytes();
-                }
                 String n = e.getName();
-                if (n.equals(META)) {
-                    meta = new Properties();
-                    meta.load(new StringReader(new String(bytes, StandardCharsets.ISO_8859_1)));
-                } else if (n.startsWith("params/") && n.endsWith(".npy")) {
-                    params.put(n.substring(7, n.length() - 4), Npy.read(bytes, name + "[" + n + "]"));
-                } else if (n.startsWith("optimizer/") && n.endsWith(".npy")) {
-                    opt.put(n.substring(10, n.length() - 4), Npy.read(bytes, name + "[" + n + "]"));
-                } else if (n.equals("history/epochs.csv")) {
-                    epochs = new String(bytes, StandardCharsets.UTF_8);
-                } else if (n.equals("history/losses.csv")) {
-                    losses = new String(bytes, StandardCharsets.UTF_8);
+                try (InputStream in = zip.getInputStream(e)) {
+                    if (n.startsWith("params/") && n.endsWith(".npy")) {
+                        params.put(n.substring(7, n.length() - 4), Npy.read(in, name + "[" + n + "]", Npy.MAX_ARRAY_BYTES));
+                    } else if (n.startsWith("optimizer/") && n.endsWith(".npy")) {
+                        opt.put(n.substring(10, n.length() - 4), Npy.read(in, name + "[" + n + "]", Npy.MAX_ARRAY_BYTES));
+                    } else {
+                        String text = new String(Streams.readAtMost(in, MAX_TEXT_BYTES, name + "[" + n + "]", "the entry"),
+                                n.equals(META) ? StandardCharsets.ISO_8859_1 : StandardCharsets.UTF_8);
+                        if (n.equals(META)) {
+                            meta = new Properties();
+                            meta.load(new StringReader(text));
+                        } else if (n.equals("history/epochs.csv")) {
+                            epochs = text;
+                        } else if (n.equals("history/losses.csv")) {
+                            losses = text;
+                        }
+                    }
                 }
             }
         } catch (ZipException | java.io.EOFException | IllegalArgumentException e) {

@@ -3,6 +3,7 @@ package io.github.scratchnet.trainer;
 import io.github.scratchnet.core.Shapes;
 import io.github.scratchnet.core.io.FileFormatException;
 import io.github.scratchnet.core.io.ParamFiles;
+import io.github.scratchnet.core.io.Streams;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -23,6 +24,9 @@ public final class Idx {
             return dims[0];
         }
     }
+
+    /** The most an IDX file may hold, decompressed: 1 GiB (MNIST's training images are 47 MB). */
+    static final long MAX_BYTES = 1L << 30;
 
     private Idx() {
     }
@@ -87,7 +91,7 @@ public final class Idx {
     /** The bytes of a gzip stream, decompressed; {@code file} names it in errors. */
     static byte[] gunzip(byte[] raw, String file) throws FileFormatException {
         try (InputStream in = new GZIPInputStream(new ByteArrayInputStream(raw))) {
-            return in.readAllBytes();
+            return Streams.readAtMost(in, MAX_BYTES, file, "the decompressed data");
         } catch (ZipException | java.io.EOFException e) {
             throw new FileFormatException(file, "corrupt gzip data: " + e.getMessage(), e);
         } catch (IOException e) {

@@ -1,6 +1,8 @@
 package io.github.scratchnet.core.io;
 
 import io.github.scratchnet.core.Shapes;
+import java.io.IOException;
+import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -25,8 +27,72 @@ public final class Npy {
     private Npy() {
     }
 
+    /** The largest array a params file, a checkpoint or an .npz may hold: 256 MiB. */
+    public static final long MAX_ARRAY_BYTES = 256L << 20;
+
+    /**
+     * Reads one {@code .npy} array from a stream (a zip entry) as its header describes it: the
+     * header is read first, an array of more than {@code maxBytes} is refused before its data is
+     * read, and exactly its bytes are read after that (fewer is a truncated file, more an error).
+     */
+    public static INDArray read(InputStream in, String file, long maxBytes) throws IOException {
+        byte[] start = in.readNBytes(12);
+        int headerStart = start.length >= 7 && start[6] == 1 ? 10 : 12;
+        long rest = Math.max(0, Math.min(1 << 16, headerLength(start, file) + headerStart - start.length));
+        byte[] headerAndMore = in.readNBytes((int) rest);
+        byte[] head = new byte[start.length + headerAndMore.length];
+        System.arraycopy(start, 0, head, 0, start.length);
+        System.arraycopy(headerAndMore, 0, head, start.length, headerAndMore.length);
+        Header h = header(head, file);
+        long bytes = count(h.shape, file) * itemSize(h.descr, file);
+        if (bytes > maxBytes) {
+            throw new FileFormatException(file, "holds an array of shape " + Shapes.str(h.shape) + " (" + bytes
+                    + " bytes), more than the " + maxBytes + " bytes an array here may have");
+        }
+        byte[] data = in.readNBytes((int) bytes);
+        if (data.length == bytes && in.read() != -1) {
+            throw new FileFormatException(file, "has more bytes after its array of shape " + Shapes.str(h.shape));
+        }
+        return fromRaw(h.descr, h.fortran, h.shape, data, 0, data.length, file);
+    }
+
     /** Reads one array from the bytes of a {@code .npy} file; {@code file} names it in errors. */
     public static INDArray read(byte[] b, String file) throws FileFormatException {
+        Header h = header(b, file);
+        return fromRaw(h.descr, h.fortran, h.shape, b, h.dataStart, b.length - h.dataStart, file);
+    }
+
+    /** A .npy header: the element type, the order, the shape, and where the data starts. */
+    private record Header(String descr, boolean fortran, long[] shape, int dataStart) {
+    }
+
+    /** The elements of {@code shape}; an error for negative or overflowing sizes. */
+    private static long count(long[] shape, String file) throws FileFormatException {
+        long count = 1;
+        for (long d : shape) {
+            if (d < 0 || (d > 0 && count > Long.MAX_VALUE / d)) {
+                throw new FileFormatException(file, "invalid array shape " + Shapes.str(shape));
+            }
+            count *= d;
+        }
+        return count;
+    }
+
+    /** The header's length as its first bytes give it (after the magic and the version). */
+    private static long headerLength(byte[] b, String file) throws FileFormatException {
+        if (b.length < 10 || !startsWith(b, MAGIC)) {
+            throw new FileFormatException(file, "not a .npy array: expected the magic \\x93NUMPY at the start");
+        }
+        if (b[6] == 1) {
+            return (b[8] & 0xff) | (b[9] & 0xff) << 8;
+        }
+        if (b.length < 12) {
+            throw new FileFormatException(file, "truncated .npy header");
+        }
+        return ByteBuffer.wrap(b, 8, 4).order(ByteOrder.LITTLE_ENDIAN).getInt();
+    }
+
+    private static Header header(byte[] b, String file) throws FileFormatException {
         if (b.length < 10 || !startsWith(b, MAGIC)) {
             throw new FileFormatException(file, "not a .npy array: expected the magic \\x93NUMPY at the start");
         }
@@ -51,11 +117,8 @@ public final class Npy {
         }
         String header = new String(b, headerStart, headerLen,
                 major == 3 ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1);
-        String descr = field(DESCR, header, "descr", file);
-        boolean fortran = field(FORTRAN, header, "fortran_order", file).equals("True");
-        long[] shape = parseShape(field(SHAPE, header, "shape", file), file);
-        int dataStart = headerStart + headerLen;
-        return fromRaw(descr, fortran, shape, b, dataStart, b.length - dataStart, file);
+        return new Header(field(DESCR, header, "descr", file), field(FORTRAN, header, "fortran_order", file).equals("True"),
+                parseShape(field(SHAPE, header, "shape", file), file), headerStart + headerLen);
     }
 
     /**
@@ -67,28 +130,10 @@ public final class Npy {
         if (descr.length() < 3) {
             throw new FileFormatException(file, "unsupported array type '" + descr + "'");
         }
-        char order = descr.charAt(0);
         String kind = descr.substring(1);
-        ByteOrder bo = switch (order) {
-            case '<', '|', '=' -> ByteOrder.LITTLE_ENDIAN;
-            case '>' -> ByteOrder.BIG_ENDIAN;
-            default -> throw new FileFormatException(file, "unsupported array type '" + descr + "'");
-        };
-        int itemSize = switch (kind) {
-            case "f8", "i8", "u8" -> 8;
-            case "f4", "i4", "u4" -> 4;
-            case "i2", "u2" -> 2;
-            case "i1", "u1", "b1" -> 1;
-            default -> throw new FileFormatException(file, "unsupported array type '" + descr
-                    + "': expected float32/64, integers or bool");
-        };
-        long count = 1;
-        for (long d : shape) {
-            if (d < 0 || (d > 0 && count > Long.MAX_VALUE / d)) {
-                throw new FileFormatException(file, "invalid array shape " + Shapes.str(shape));
-            }
-            count *= d;
-        }
+        ByteOrder bo = descr.charAt(0) == '>' ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN;
+        int itemSize = itemSize(descr, file);
+        long count = count(shape, file);
         if (count * itemSize != len) {
             throw new FileFormatException(file, "array of shape " + Shapes.str(shape) + " and type " + descr
                     + " needs " + count * itemSize + " bytes of data, found " + len
@@ -129,6 +174,21 @@ public final class Npy {
             a = (shape.length == 0 ? Nd4j.scalar(v[0]) : Nd4j.create(v, shape, ord)).castTo(type);
         }
         return a.ordering() == 'c' ? a : a.dup('c');
+    }
+
+    /** Bytes per element of NumPy type {@code descr}, such as 8 for {@code <f8}; an error for types not read here. */
+    private static int itemSize(String descr, String file) throws FileFormatException {
+        if (descr.length() < 3 || "<|=>".indexOf(descr.charAt(0)) < 0) {
+            throw new FileFormatException(file, "unsupported array type '" + descr + "'");
+        }
+        return switch (descr.substring(1)) {
+            case "f8", "i8", "u8" -> 8;
+            case "f4", "i4", "u4" -> 4;
+            case "i2", "u2" -> 2;
+            case "i1", "u1", "b1" -> 1;
+            default -> throw new FileFormatException(file, "unsupported array type '" + descr
+                    + "': expected float32/64, integers or bool");
+        };
     }
 
     /** The bytes of a {@code .npy} file (format 1.0, C order, little-endian) holding {@code a}. */

@@ -32,12 +32,10 @@ public final class Npz {
                 if (e.isDirectory()) {
                     continue;
                 }
-                byte[] bytes;
-                try (InputStream in = zip.getInputStream(e)) {
-                    bytes = in.readAllBytes();
-                }
                 String key = name.endsWith(".npy") ? name.substring(0, name.length() - 4) : name;
-                arrays.put(key, Npy.read(bytes, file + "[" + name + "]"));
+                try (InputStream in = zip.getInputStream(e)) {
+                    arrays.put(key, Npy.read(in, file + "[" + name + "]", Npy.MAX_ARRAY_BYTES));
+                }
             }
         } catch (FileFormatException e) {
             throw e;
