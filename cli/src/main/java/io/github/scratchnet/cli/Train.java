@@ -27,7 +27,7 @@ import picocli.CommandLine.Option;
         description = {"Train a network on MNIST (fetched on first use) and save a checkpoint, params (.npz and the "
                 + "book's .pkl), the history and a learning curve in the output folder.",
             "A recipe gives every setting; the options change what they name. book (the default): DeepConvNet, Adam lr "
-                + "0.001, batch 100, 20 epochs. best: DeepConvNet, 40 epochs, warm-up and cosine, shift/rotate/scale "
+                + "0.001, batch 100, 20 epochs. best: vgg, 40 epochs, warm-up and cosine, shift/rotate/scale "
                 + "augmentation, 5,000 images held out for validation (best.ckpt keeps the best epoch)."})
 final class Train implements Callable<Integer> {
     static final String CHECKPOINT = "checkpoint.ckpt";
