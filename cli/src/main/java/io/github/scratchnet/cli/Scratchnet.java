@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
 /** The top command: subcommands only. */
 @Command(name = "scratchnet", mixinStandardHelpOptions = true, versionProvider = Scratchnet.Version.class,
         description = "Convolutional networks from scratch, the way Deep Learning from Scratch teaches.",
-        subcommands = {Train.class, Evaluate.class, Predict.class, Summary.class, Bench.class, Gradcheck.class,
+        subcommands = {Train.class, Evaluate.class, Predict.class, Summary.class, Bench.class, Gradcheck.class, Export.class,
             CommandLine.HelpCommand.class})
 public final class Scratchnet implements Runnable {
 
@@ -20,7 +20,7 @@ public final class Scratchnet implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "a command is required: train, evaluate, predict, summary, bench or gradcheck");
+        throw new CommandLine.ParameterException(spec.commandLine(), "a command is required: train, evaluate, predict, export, summary, bench or gradcheck");
     }
 
     /** The command line with scratchnet's error handling: one line for user errors, exit 1; usage errors exit 2. */

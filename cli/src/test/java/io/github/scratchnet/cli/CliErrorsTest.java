@@ -72,7 +72,7 @@ class CliErrorsTest {
         Cli v = Cli.run("--version");
         assertEquals(0, v.exit);
         assertTrue(v.out.startsWith("scratchnet "), v.toString());
-        for (String c : new String[] {"train", "evaluate", "predict", "summary", "bench", "gradcheck"}) {
+        for (String c : new String[] {"train", "evaluate", "predict", "export", "summary", "bench", "gradcheck"}) {
             Cli h = Cli.run(c, "--help");
             assertEquals(0, h.exit, c);
             assertTrue(h.out.contains("Usage: scratchnet " + c), h.out);
@@ -88,7 +88,7 @@ class CliErrorsTest {
         assertCleanError(Cli.run("train", "--epochs", "two"), 2, "two");
         assertCleanError(Cli.run("evaluate"), 2, "--params");
         assertCleanError(Cli.run("bench", "--engine", "turbo"), 2, "--engine", "turbo", "FAST", "BOOK");
-        assertCleanError(Cli.run(), 2, "a command is required: train, evaluate, predict, summary, bench or gradcheck");
+        assertCleanError(Cli.run(), 2, "a command is required: train, evaluate, predict, export, summary, bench or gradcheck");
     }
 
     @Test

@@ -50,7 +50,7 @@ final class ConvolutionStep extends Step {
 
     /** Whether the kernel can compute this pooling in its pass: max, 2x2, stride 2, no padding. */
     static boolean canPool(Pooling p) {
-        return p.kind() == Pooling.Kind.MAX && MaxPool.is2x2(p.geometry(new long[] {1, 1, 2, 2}));
+        return p.kind() == Pooling.Kind.MAX && java.util.Arrays.equals(p.window(), new int[] {2, 2, 2, 0});
     }
 
     @Override

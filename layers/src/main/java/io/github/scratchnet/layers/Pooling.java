@@ -104,6 +104,11 @@ public final class Pooling implements Layer {
         return kind;
     }
 
+    /** The window's height and width, the stride and the padding: {PH, PW, stride, pad}. */
+    public int[] window() {
+        return new int[] {ph, pw, stride, pad};
+    }
+
     @Override
     public long[] outputShape(long[] in) {
         ConvGeometry g = geometry(in);
