@@ -40,6 +40,10 @@ final class Evaluate implements Callable<Integer> {
     @Option(names = "--predictions", paramLabel = "FILE", description = "Write a CSV of index, label, predicted class.")
     Path predictions;
 
+    @Option(names = "--plots", paramLabel = "DIR", description = "Write misclassified.png (the misclassified images with their "
+            + "labels and predictions) and confusion.png (the confusion matrix as a heat map) into DIR.")
+    Path plots;
+
     private static int correct(int[] predicted, int[] labels) {
         int c = 0;
         for (int i = 0; i < labels.length; i++) {
@@ -102,6 +106,11 @@ final class Evaluate implements Callable<Integer> {
                 row.append(String.format("%6d", confusion[r][c]));
             }
             System.out.println(row);
+        }
+        if (plots != null) {
+            Pictures.misclassified(test.images(), labels, predicted, plots.resolve("misclassified.png"));
+            Pictures.confusion(confusion, plots.resolve("confusion.png"));
+            System.out.println("wrote misclassified.png and confusion.png in " + plots);
         }
         if (predictions != null) {
             StringBuilder csv = new StringBuilder("index,label,predicted\n");

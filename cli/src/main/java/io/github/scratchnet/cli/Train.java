@@ -2,7 +2,9 @@ package io.github.scratchnet.cli;
 
 import io.github.scratchnet.core.DType;
 import io.github.scratchnet.core.io.ParamFiles;
+import io.github.scratchnet.layers.Convolution;
 import io.github.scratchnet.layers.Dropout;
+import io.github.scratchnet.layers.Layer;
 import io.github.scratchnet.optimizers.OptimizerKind;
 import io.github.scratchnet.trainer.Augmentation;
 import io.github.scratchnet.trainer.Checkpoint;
@@ -18,6 +20,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import org.nd4j.linalg.api.ndarray.INDArray;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -128,6 +131,20 @@ final class Train implements Callable<Integer> {
         return given != null ? given : recipe;
     }
 
+    /** The weights of the first Convolution (inside blocks too), or null. */
+    static INDArray firstFilters(List<Layer> layers) {
+        for (Layer l : layers) {
+            if (l instanceof Convolution) {
+                return l.params().get("W");
+            }
+            INDArray inside = firstFilters(l.parts());
+            if (inside != null) {
+                return inside;
+            }
+        }
+        return null;
+    }
+
     /** runs/NETWORK-N, N one more than the largest there. */
     static Path newRunFolder(Path runs, NetworkSpec.Preset network) throws java.io.IOException {
         String prefix = network.name().toLowerCase(Locale.ROOT) + "-";
@@ -175,6 +192,10 @@ final class Train implements Callable<Integer> {
                 : new Trainer(NetworkSpec.of(or(network, recipe.network), dtype, dropout, seed), config, train, test,
                         compute.engine());
         Files.createDirectories(out);
+        INDArray filters = firstFilters(trainer.net().layers());
+        if (filters != null && !resume) {
+            Pictures.filters(filters, "the first convolution's filters before training", out.resolve("filters-before.png"));
+        }
         long start = System.nanoTime();
         boolean validating = trainer.validationSet() != null;
         History history = trainer.run(checkpoint, validating ? out.resolve(BEST) : null,
@@ -184,10 +205,17 @@ final class Train implements Callable<Integer> {
         ParamFiles.write(out.resolve("params.pkl"), trainer.net().saved().asMap());
         history.writeCsv(out.resolve("history.csv"), out.resolve("losses.csv"));
         Plots.learningCurve(history, out.resolve("learning-curve.png"));
+        if (filters != null) {
+            Pictures.filters(filters, "the first convolution's filters after " + history.epochs().size() + " epochs",
+                    out.resolve("filters-after.png"));
+        }
         List<History.Epoch> e = history.epochs();
         History.Epoch last = e.get(e.size() - 1);
         List<String> files = new ArrayList<>(List.of(CHECKPOINT, "params.npz", "params.pkl", "history.csv", "losses.csv",
                 "learning-curve.png"));
+        if (filters != null) {
+            files.add(resume ? "filters-after.png" : "filters-before.png, filters-after.png");
+        }
         System.out.printf(Locale.ROOT, "done: %d epochs, test accuracy %.4f, %.0f s this run%n", last.epoch(),
                 last.testAccuracy(), seconds);
         History.Epoch best = history.best();
