@@ -78,6 +78,7 @@ final class Bench implements Callable<Integer> {
                     "--batch-size and --steps must be positive and --warmup at least 0");
         }
         common.applyThreads();
+        Common.requireTrainable(dtype, spec);
         Engine engine = compute.engine();
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("network", network.name().toLowerCase(Locale.ROOT));

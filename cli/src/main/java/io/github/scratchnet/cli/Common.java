@@ -101,6 +101,14 @@ final class Common {
         }
     }
 
+    /** A usage error unless {@code dtype} is one training computes in. */
+    static void requireTrainable(DType dtype, picocli.CommandLine.Model.CommandSpec spec) {
+        if (!dtype.trainable()) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--dtype " + dtype.name().toLowerCase(Locale.ROOT)
+                    + ": training computes in float32 or float64; the 16-bit types are for evaluate and predict");
+        }
+    }
+
     /** The MNIST split, fetched first if missing. */
     static Dataset mnist(Options o, boolean train) throws IOException {
         Path dir = o.dataDir();

@@ -2,7 +2,7 @@ package io.github.scratchnet.cli;
 
 import io.github.scratchnet.core.DType;
 import io.github.scratchnet.core.io.AtomicFiles;
-import io.github.scratchnet.layers.Model;
+import io.github.scratchnet.engine.Plan;
 import io.github.scratchnet.layers.Sequential;
 import io.github.scratchnet.trainer.Dataset;
 import io.github.scratchnet.trainer.Ensemble;
@@ -31,7 +31,8 @@ final class Evaluate implements Callable<Integer> {
     @Mixin
     Common.Compute compute;
 
-    @Option(names = "--dtype", paramLabel = "TYPE", description = "float32 or float64 (default: float32, or the checkpoint's).")
+    @Option(names = "--dtype", paramLabel = "TYPE", description = "float32, float64, or float16 or bfloat16: params and every "
+            + "activation in 16 bits, the layers as written (default: float32, or the checkpoint's).")
     DType dtype;
 
     @Option(names = "--test-size", paramLabel = "N", description = "Score only the first N test images (default: all).")
@@ -63,13 +64,14 @@ final class Evaluate implements Callable<Integer> {
         int[] labels = test.labels();
         int k = (int) nets.get(0).outputSize();
         int[] predicted;
+        long start = System.nanoTime();
+        List<Plan> plans = new ArrayList<>();
+        for (Sequential net : nets) {
+            plans.add(compute.engine().plan(net));
+        }
         if (nets.size() == 1) {
-            predicted = compute.engine().plan(nets.get(0)).classify(test.images(), 100);
+            predicted = plans.get(0).classify(test.images(), 100);
         } else {
-            List<Model> plans = new ArrayList<>();
-            for (Sequential net : nets) {
-                plans.add(compute.engine().plan(net));
-            }
             List<INDArray> probabilities = new Ensemble(plans).memberProbabilities(test.images(), 100);
             for (int m = 0; m < nets.size(); m++) {
                 int c = correct(Ensemble.classes(probabilities.get(m)), labels);
@@ -79,12 +81,15 @@ final class Evaluate implements Callable<Integer> {
             predicted = Ensemble.classes(Ensemble.mean(probabilities));
             System.out.printf(Locale.ROOT, "ensemble of %d, their softmax outputs averaged:%n", nets.size());
         }
+        double seconds = (System.nanoTime() - start) / 1e9;
         long[][] confusion = new long[k][k];
         for (int i = 0; i < labels.length; i++) {
             confusion[labels[i]][predicted[i]]++;
         }
         int correct = correct(predicted, labels);
         System.out.printf(Locale.ROOT, "accuracy: %d / %d (%.4f)%n", correct, labels.length, (double) correct / labels.length);
+        System.out.printf(Locale.ROOT, "scored in %.1f s (%.0f images/s, %s, %s engine)%n", seconds, labels.length / seconds,
+                nets.get(0).dtype().name().toLowerCase(Locale.ROOT), plans.get(0).engine().name().toLowerCase(Locale.ROOT));
         System.out.println("per class:");
         for (int c = 0; c < k; c++) {
             long total = 0;

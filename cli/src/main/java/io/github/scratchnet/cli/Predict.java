@@ -28,13 +28,16 @@ final class Predict implements Callable<Integer> {
     @Mixin
     Common.Compute compute;
 
+    @Option(names = "--dtype", paramLabel = "TYPE", description = "float32, float64, float16 or bfloat16 (default: ${DEFAULT-VALUE}).")
+    DType dtype = DType.FLOAT32;
+
     @Parameters(arity = "1..*", paramLabel = "IMAGE", description = "Image files.")
     List<Path> images;
 
     @Override
     public Integer call() throws Exception {
         List<Model> plans = new ArrayList<>();
-        for (Sequential net : model.load(DType.FLOAT32)) {
+        for (Sequential net : model.load(dtype)) {
             plans.add(compute.engine().plan(net));
         }
         Ensemble ensemble = new Ensemble(plans);

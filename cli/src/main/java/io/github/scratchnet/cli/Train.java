@@ -165,6 +165,7 @@ final class Train implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         common.applyThreads();
+        Common.requireTrainable(dtype, spec);
         if (out == null) {
             if (resume) {
                 throw new CommandLine.ParameterException(spec.commandLine(), "--resume needs --out: the folder of the run to continue");

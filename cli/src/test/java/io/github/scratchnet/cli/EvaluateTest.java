@@ -61,4 +61,22 @@ class EvaluateTest {
         assertEquals(1, wrong.exit, wrong.toString());
         assertTrue(wrong.err.contains("--network given 3 times for 2 .npz/.pkl files"), wrong.err);
     }
+
+    /** In 16 bits the book's params still classify about as in float32: 200 images, float16 and bfloat16, on the book engine. */
+    @Test
+    void the16BitTypesKeepTheBooksAccuracy() throws Exception {
+        Path params = TestData.reference("deep_convnet_params.pkl");
+        Path data = Mnist.requireDir();
+        for (String type : List.of("float16", "bfloat16")) {
+            Cli r = Cli.run("evaluate", "--params", params.toString(), "--dropout", "book", "--dtype", type, "--test-size", "200",
+                    "--data", data.toString());
+            assertEquals(0, r.exit, r.toString());
+            int correct = Integer.parseInt(r.out.substring("accuracy: ".length(), r.out.indexOf(" / ")));
+            assertTrue(correct >= 197, type + ": " + correct + " of 200 (float32: 199)");
+            assertTrue(r.out.contains(", " + type + ", book engine)"), r.out);
+        }
+        Cli train = Cli.run("train", "--dtype", "float16", "--data", data.toString());
+        assertEquals(2, train.exit, train.toString());
+        assertTrue(train.err.contains("training computes in float32 or float64"), train.err);
+    }
 }

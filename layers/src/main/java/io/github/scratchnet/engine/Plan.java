@@ -25,10 +25,12 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  */
 public final class Plan implements Model {
     private final Sequential net;
+    private final Engine engine;
     private final List<Step> steps;
 
-    private Plan(Sequential net, List<Step> steps) {
+    private Plan(Sequential net, Engine engine, List<Step> steps) {
         this.net = net;
+        this.engine = engine;
         this.steps = Collections.unmodifiableList(steps);
     }
 
@@ -38,16 +40,20 @@ public final class Plan implements Model {
         for (int i = 0; i < net.layers().size(); i++) {
             steps.add(new LayerStep(net, net.layers().get(i), i));
         }
-        return new Plan(net, steps);
+        return new Plan(net, Engine.BOOK, steps);
     }
 
     /**
      * The fast plan: a step with a CPU kernel for each pattern it knows, the layer as written for
      * the rest. With {@code fuse}, a Convolution takes the ReLU after it into its pass, and in
-     * float32 the 2x2 max pooling after that too; without, each runs on its own kernel.
+     * float32 the 2x2 max pooling after that too; without, each runs on its own kernel. A network
+     * in 16 bits runs as written.
      */
     static Plan fast(Sequential net, boolean fuse) {
-        return new Plan(net, fastSteps(net, net.layers(), -1, fuse));
+        if (!net.dtype().trainable()) {
+            return book(net);                    // the CPU kernels compute in float32 and float64 only
+        }
+        return new Plan(net, Engine.FAST, fastSteps(net, net.layers(), -1, fuse));
     }
 
     /**
@@ -88,6 +94,11 @@ public final class Plan implements Model {
     @Override
     public Sequential network() {
         return net;
+    }
+
+    /** The engine whose steps these are: BOOK for a fast plan of a 16-bit network, which runs as written. */
+    public Engine engine() {
+        return engine;
     }
 
     public List<Step> steps() {
