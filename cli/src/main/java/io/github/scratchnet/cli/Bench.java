@@ -16,6 +16,7 @@ import io.github.scratchnet.trainer.Augmentation;
 import io.github.scratchnet.trainer.Batches;
 import io.github.scratchnet.trainer.Dataset;
 import io.github.scratchnet.trainer.NetworkSpec;
+import io.github.scratchnet.trainer.SeriesTrainer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -49,11 +50,15 @@ final class Bench implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--network", paramLabel = "NAME", description = "deepconvnet, simpleconvnet, multilayernet, vgg or resnet (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--network", paramLabel = "NAME",
+            description = "deepconvnet, simpleconvnet, multilayernet, vgg, resnet, rnn or lstm (default: ${DEFAULT-VALUE}).")
     NetworkSpec.Preset network = NetworkSpec.Preset.DEEPCONVNET;
 
-    @Option(names = "--batch-size", paramLabel = "N", description = "Training batch size (default: ${DEFAULT-VALUE}).")
-    int batchSize = 100;
+    @Option(names = "--batch-size", paramLabel = "N", description = "Training batch size (default: 100; rnn 1, lstm 30).")
+    Integer batchSize;
+
+    @Option(names = "--bptt", paramLabel = "L", description = "rnn and lstm: time steps per training step (default: 30).")
+    int bptt = SeriesTrainer.DEFAULT_BPTT;
 
     @Option(names = "--steps", paramLabel = "N", description = "Timed training steps (default: ${DEFAULT-VALUE}).")
     int steps = 50;
@@ -73,12 +78,18 @@ final class Bench implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (batchSize < 1 || steps < 1 || warmup < 0) {
+        int batchSize = this.batchSize != null ? this.batchSize
+                : network.series() ? SeriesTrainer.defaults(network).batchSize() : 100;
+        if (batchSize < 1 || steps < 1 || warmup < 0 || bptt < 1) {
             throw new CommandLine.ParameterException(spec.commandLine(),
-                    "--batch-size and --steps must be positive and --warmup at least 0");
+                    "--batch-size, --bptt and --steps must be positive and --warmup at least 0");
         }
         common.applyThreads();
         Common.requireTrainable(dtype, spec);
+        if (network.series()) {
+            writeJson(SeriesBench.run(network, dtype, batchSize, bptt, steps, warmup));
+            return 0;
+        }
         Engine engine = compute.engine();
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("network", network.name().toLowerCase(Locale.ROOT));
@@ -90,7 +101,7 @@ final class Bench implements Callable<Integer> {
         result.put("cpu", cpuModel());
         result.put("nd4j_native", Backend.configure().isEmpty() ? "generic" : Backend.configure().substring(1));
 
-        Dataset data = mnistOrRandom();
+        Dataset data = mnistOrRandom(batchSize);
         result.put("data", data == null ? "random" : "mnist");
         result.put("augment", augment.toString());
         Sequential net = NetworkSpec.of(network, dtype, Dropout.Mode.INVERTED, 1).build();
@@ -184,15 +195,19 @@ final class Bench implements Callable<Integer> {
         }
         result.put("peak_rss_mb", peakRssMb());
         print(result);
+        writeJson(result);
+        return 0;
+    }
+
+    private void writeJson(Map<String, Object> result) throws java.io.IOException {
         if (json != null) {
             String text = Json.write(result);
             AtomicFiles.write(json, o -> o.write(text.getBytes(StandardCharsets.UTF_8)));
             System.out.println("wrote " + json);
         }
-        return 0;
     }
 
-    private Dataset mnistOrRandom() {
+    private Dataset mnistOrRandom(int batchSize) {
         try {
             if (io.github.scratchnet.trainer.MnistFiles.missing(common.dataDir()).isEmpty()) {
                 return Dataset.readSplit(common.dataDir(), true).head(Math.max(batchSize, 1000));

@@ -116,6 +116,15 @@ final class Common {
         return Dataset.readSplit(dir, train);
     }
 
+    /** A user error for a series network where an image classifier is needed. */
+    private static void requireClassifier(Path file, NetworkSpec.Preset preset) {
+        if (preset.series()) {
+            throw new Scratchnet.UserException(file + ": " + preset.name().toLowerCase(Locale.ROOT) + " is a network over "
+                    + "series, and this command takes an image classifier (train --task sin-curve plots a series network's "
+                    + "predictions)");
+        }
+    }
+
     static boolean isCheckpoint(Path file) {
         String n = file.getFileName().toString().toLowerCase(Locale.ROOT);
         return n.endsWith(".ckpt") || n.endsWith(".zip");
@@ -132,10 +141,12 @@ final class Common {
             NetworkSpec s = c.spec();
             NetworkSpec spec = new NetworkSpec(s.preset(), dtype != null ? dtype : s.dtype(),
                     dropout != null ? dropout : s.dropout(), s.seed(), s.hidden(), s.batchNorm(), s.dropoutRatio());
+            requireClassifier(file, spec.preset());
             Sequential net = spec.build();
             net.load(c.params(), file.toString());
             return net;
         }
+        requireClassifier(file, preset);
         NetworkSpec spec = NetworkSpec.of(preset, dtype != null ? dtype : DType.FLOAT32,
                 dropout != null ? dropout : Dropout.Mode.INVERTED, 0);
         Sequential net = spec.build();

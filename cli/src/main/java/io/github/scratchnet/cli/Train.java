@@ -12,6 +12,7 @@ import io.github.scratchnet.trainer.Dataset;
 import io.github.scratchnet.trainer.History;
 import io.github.scratchnet.trainer.NetworkSpec;
 import io.github.scratchnet.trainer.Recipe;
+import io.github.scratchnet.trainer.SeriesTrainer;
 import io.github.scratchnet.trainer.TrainConfig;
 import io.github.scratchnet.trainer.Trainer;
 import java.nio.file.Files;
@@ -48,8 +49,37 @@ final class Train implements Callable<Integer> {
     @Option(names = "--recipe", paramLabel = "NAME", description = "book or best (default: ${DEFAULT-VALUE}).")
     Recipe recipe = Recipe.BOOK;
 
-    @Option(names = "--network", paramLabel = "NAME", description = "deepconvnet, simpleconvnet, multilayernet, vgg or resnet.")
+    @Option(names = "--task", paramLabel = "NAME", converter = TaskConverter.class, description = "mnist (digits; any IDX folder with --data) or sin-curve "
+            + "(DeZero's steps 59-60: predict the next value of a noisy sine; --network rnn or lstm) (default: mnist, "
+            + "sin-curve for rnn and lstm).")
+    Task task;
+
+    @Option(names = "--network", paramLabel = "NAME",
+            description = "deepconvnet, simpleconvnet, multilayernet, vgg or resnet; rnn or lstm for sin-curve (default: lstm).")
     NetworkSpec.Preset network;
+
+    @Option(names = "--bptt", paramLabel = "L", description = "sin-curve: steps backpropagated through before each update (default: 30).")
+    Integer bptt;
+
+    @Option(names = "--hidden-size", paramLabel = "H", description = "sin-curve: the recurrent layer's units (default: 100).")
+    Long hiddenSize;
+
+    /** What a run learns. */
+    enum Task {
+        MNIST, SIN_CURVE
+    }
+
+    static final class TaskConverter implements CommandLine.ITypeConverter<Task> {
+        @Override
+        public Task convert(String value) {
+            for (Task t : Task.values()) {
+                if (t.name().replace('_', '-').equalsIgnoreCase(value)) {
+                    return t;
+                }
+            }
+            throw new CommandLine.TypeConversionException("expected mnist or sin-curve, found '" + value + "'");
+        }
+    }
 
     @Option(names = "--epochs", paramLabel = "N", description = "Epochs (book: 20; with --resume, the new total).")
     Integer epochs;
@@ -162,23 +192,52 @@ final class Train implements Callable<Integer> {
         return runs.resolve(prefix + (last + 1));
     }
 
+    /** A usage error naming the option. */
+    private CommandLine.ParameterException usage(String message) {
+        return new CommandLine.ParameterException(spec.commandLine(), message);
+    }
+
+    /** The task asked for, else the one of the network. */
+    private Task task() {
+        Task t = task != null ? task : network != null && network.series() ? Task.SIN_CURVE : Task.MNIST;
+        if (network != null && network.series() != (t == Task.SIN_CURVE)) {
+            throw usage("--network " + network.name().toLowerCase(Locale.ROOT) + (t == Task.SIN_CURVE
+                    ? ": --task sin-curve trains rnn or lstm" : " is a series network: it trains on --task sin-curve"));
+        }
+        List<String> given = new ArrayList<>();
+        for (CommandLine.Model.OptionSpec o : spec.commandLine().getParseResult().matchedOptions()) {
+            given.add(o.longestName());
+        }
+        List<String> imagesOnly = List.of("--recipe", "--augment", "--validation", "--label-smoothing", "--sampling", "--dropout",
+                "--train-size", "--test-size", "--eval-samples", "--engine", "--data");
+        List<String> seriesOnly = List.of("--bptt", "--hidden-size");
+        for (String o : t == Task.SIN_CURVE ? imagesOnly : seriesOnly) {
+            if (given.contains(o)) {
+                throw usage(o + " does not apply to --task " + t.name().toLowerCase(Locale.ROOT).replace('_', '-'));
+            }
+        }
+        return t;
+    }
+
     @Override
     public Integer call() throws Exception {
         common.applyThreads();
         Common.requireTrainable(dtype, spec);
+        Task t = task();
+        NetworkSpec.Preset preset = network != null ? network : t == Task.SIN_CURVE ? NetworkSpec.Preset.LSTM : recipe.network;
         if (out == null) {
             if (resume) {
-                throw new CommandLine.ParameterException(spec.commandLine(), "--resume needs --out: the folder of the run to continue");
+                throw usage("--resume needs --out: the folder of the run to continue");
             }
-            out = newRunFolder(Path.of("runs"), or(network, recipe.network));
+            out = newRunFolder(Path.of("runs"), preset);
             System.out.println("writing into " + out);
         }
         Path checkpoint = out.resolve(CHECKPOINT);
         TrainConfig config;
         try {
-            config = config();
+            config = t == Task.SIN_CURVE ? SeriesRun.config(preset, epochs, batchSize, this) : config();
         } catch (IllegalArgumentException e) {
-            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+            throw usage(e.getMessage());
         }
         if (!resume && Files.exists(checkpoint)) {
             throw new Scratchnet.UserException(out + " already holds a training run (" + CHECKPOINT
@@ -187,10 +246,22 @@ final class Train implements Callable<Integer> {
         if (resume && !Files.exists(checkpoint)) {
             throw new Scratchnet.UserException("--resume: no checkpoint in " + out + " (expected " + checkpoint + ")");
         }
+        if (t == Task.SIN_CURVE) {
+            SeriesTrainer trainer;
+            try {
+                trainer = resume ? SeriesTrainer.resume(checkpoint, epochs) : new SeriesTrainer(NetworkSpec.series(preset, dtype,
+                        seed, hiddenSize != null ? hiddenSize : SeriesTrainer.DEFAULT_HIDDEN),
+                        SeriesRun.config(preset, epochs, batchSize, this), bptt != null ? bptt : SeriesTrainer.DEFAULT_BPTT);
+            } catch (IllegalArgumentException e) {
+                throw usage(e.getMessage());
+            }
+            SeriesRun.train(trainer, out, checkpoint);
+            return 0;
+        }
         Dataset train = Common.mnist(common, true);
         Dataset test = Common.mnist(common, false);
         Trainer trainer = resume ? Checkpoint.resume(checkpoint, train, test, epochs, compute.engine)
-                : new Trainer(NetworkSpec.of(or(network, recipe.network), dtype, dropout, seed), config, train, test,
+                : new Trainer(NetworkSpec.of(preset, dtype, dropout, seed), config, train, test,
                         compute.engine());
         Files.createDirectories(out);
         INDArray filters = firstFilters(trainer.net().layers());

@@ -97,11 +97,14 @@ class ExportTest {
         assertEquals(9935, correct, "ONNX Runtime's score of the book's params");
     }
 
-    /** Every preset, and a network of every exported kind of layer (padded pooling, per-feature batch norm, sigmoid). */
+    /** Every image classifier preset, and a network of every exported kind of layer (padded pooling, per-feature batch norm, sigmoid). */
     @Test
     void everyPresetAndEveryLayerKindRunsInOnnxRuntimeAsInScratchnet() throws Exception {
         INDArray x = Nd4j.rand(DataType.FLOAT, 40, 1, 28, 28);
         for (NetworkSpec.Preset preset : NetworkSpec.Preset.values()) {
+            if (preset.series()) {
+                continue;                    // a recurrent layer has no export (OnnxExport says so, CliErrorsTest checks it)
+            }
             NetworkSpec spec = new NetworkSpec(preset, DType.FLOAT32, Dropout.Mode.BOOK, 3, NetworkSpec.DEFAULT_HIDDEN, true, 0.2);
             Sequential net = spec.build();
             disturbBatchNormStatistics(net);

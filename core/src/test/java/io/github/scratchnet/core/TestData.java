@@ -57,6 +57,21 @@ public final class TestData {
         }
     }
 
+    /**
+     * The four LSTM gates' arrays of a DeZero reference file side by side, in the order f, i, o, u
+     * of scratchnet's Lstm: {@code pattern} names them with {@code ?} for the gate, as
+     * {@code lstm_x2?_W}; vectors stay vectors.
+     */
+    public static INDArray dezeroGates(Map<String, INDArray> ref, String pattern) {
+        INDArray[] parts = new INDArray[4];
+        for (int i = 0; i < 4; i++) {
+            INDArray a = ref.get(pattern.replace("?", "fiou".substring(i, i + 1)));
+            parts[i] = a.rank() == 1 ? a.reshape(1, a.length()) : a;
+        }
+        INDArray all = Nd4j.hstack(parts);
+        return ref.get(pattern.replace("?", "f")).rank() == 1 ? all.reshape(all.length()) : all;
+    }
+
     /** A seeded random array of normals in float64. */
     public static INDArray randn(long seed, long... shape) {
         Rng rng = new Rng(seed);

@@ -20,8 +20,6 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
 class RecurrentTest {
-    private static final String[] GATES = {"f", "i", "o", "u"};
-
     /** Steps 0..before-1 run and are cut off; the checked loss is Σ_k sum(h_k · R_k) over the steps after. */
     private static void gradientCheckWithTruncation(Recurrent layer, int before, int after, long n, long in) {
         List<INDArray> xs = new ArrayList<>();
@@ -129,27 +127,18 @@ class RecurrentTest {
         assertClose(ref.get("rnn_fc_db"), g.get("b1"), 1e-9, "db");
     }
 
-    /** DeZero's four gates' arrays side by side in the order f, i, o, u. */
-    private static INDArray gates(Map<String, INDArray> ref, String pattern) {
-        INDArray[] parts = new INDArray[4];
-        for (int i = 0; i < 4; i++) {
-            INDArray a = ref.get(pattern.replace("?", GATES[i]));
-            parts[i] = a.rank() == 1 ? a.reshape(1, a.length()) : a;
-        }
-        INDArray all = Nd4j.hstack(parts);
-        return ref.get(pattern.replace("?", "f")).rank() == 1 ? all.reshape(all.length()) : all;
-    }
 
     @Test
     void lstmChunkEqualsDezero() {
         Map<String, INDArray> ref = TestData.referenceNpz("rnn_dezero.npz");
-        SeriesNet net = new SeriesNet(network(new Lstm(gates(ref, "lstm_x2?_W"), gates(ref, "lstm_h2?_W"),
-                gates(ref, "lstm_x2?_b")), ref, "lstm"));
+        Lstm lstm = new Lstm(TestData.dezeroGates(ref, "lstm_x2?_W"), TestData.dezeroGates(ref, "lstm_h2?_W"),
+                TestData.dezeroGates(ref, "lstm_x2?_b"));
+        SeriesNet net = new SeriesNet(network(lstm, ref, "lstm"));
         chunk(ref, net, "lstm");
         Map<String, INDArray> g = net.backward();
-        assertClose(gates(ref, "lstm_x2?_dW"), g.get("Wx1"), 1e-9, "dWx");
-        assertClose(gates(ref, "lstm_h2?_dW"), g.get("Wh1"), 1e-9, "dWh");
-        assertClose(gates(ref, "lstm_x2?_db"), g.get("bh1"), 1e-9, "dbh");
+        assertClose(TestData.dezeroGates(ref, "lstm_x2?_dW"), g.get("Wx1"), 1e-9, "dWx");
+        assertClose(TestData.dezeroGates(ref, "lstm_h2?_dW"), g.get("Wh1"), 1e-9, "dWh");
+        assertClose(TestData.dezeroGates(ref, "lstm_x2?_db"), g.get("bh1"), 1e-9, "dbh");
         assertClose(ref.get("lstm_fc_dW"), g.get("W1"), 1e-9, "dW");
         assertClose(ref.get("lstm_fc_db"), g.get("b1"), 1e-9, "db");
     }

@@ -12,20 +12,31 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Adam in the book's form: {@code lr_t = lr * sqrt(1 - beta2^t) / (1 - beta1^t);
- * m += (1-beta1)(g - m); v += (1-beta2)(g^2 - v); p -= lr_t * m / (sqrt(v) + 1e-7)}.
- * Book defaults lr 0.001, beta1 0.9, beta2 0.999.
+ * m += (1-beta1)(g - m); v += (1-beta2)(g^2 - v); p -= lr_t * m / (sqrt(v) + eps)}.
+ * Book defaults lr 0.001, beta1 0.9, beta2 0.999, eps 1e-7 (DeZero's Adam, the same update, takes
+ * eps 1e-8).
  */
 public final class Adam extends Optimizer {
     private final double beta1;
     private final double beta2;
+    private final double eps;
     /** Working memory of the ND4J form, one array per parameter; not state (never saved). */
     private final Map<String, INDArray> scratch = new HashMap<>();
     private final boolean onCpu = Backend.onCpu();
 
+    /** The book's Adam, eps 1e-7. */
     public Adam(double lr, double beta1, double beta2) {
+        this(lr, beta1, beta2, 1e-7);
+    }
+
+    public Adam(double lr, double beta1, double beta2, double eps) {
         super(lr);
+        if (!(eps > 0) || Double.isInfinite(eps)) {
+            throw new IllegalArgumentException("Adam's eps must be a positive number, got " + eps);
+        }
         this.beta1 = beta1;
         this.beta2 = beta2;
+        this.eps = eps;
     }
 
     @Override
@@ -43,7 +54,7 @@ public final class Adam extends Optimizer {
         m.addi(tmp.assign(g).subi(m).muli(1 - beta1));                // m += (1-beta1)(g - m)
         v.addi(tmp.assign(g).muli(g).subi(v).muli(1 - beta2));        // v += (1-beta2)(g² - v)
         Nd4j.exec(new Sqrt(v, tmp));
-        p.subi(tmp.addi(1e-7).rdivi(m).muli(lrT));                    // p -= lr_t · m / (sqrt(v) + 1e-7)
+        p.subi(tmp.addi(eps).rdivi(m).muli(lrT));                     // p -= lr_t · m / (sqrt(v) + eps)
     }
 
     /**
@@ -56,6 +67,7 @@ public final class Adam extends Optimizer {
         float b1 = (float) (1 - beta1);
         float b2 = (float) (1 - beta2);
         float rate = (float) lrT;
+        float e = (float) eps;
         FloatBuffer pb = p.data().asNioFloat();
         FloatBuffer gb = g.data().asNioFloat();
         FloatBuffer mb = m.data().asNioFloat();
@@ -66,7 +78,7 @@ public final class Adam extends Optimizer {
             float vi = vb.get(i) + b2 * (gi * gi - vb.get(i));
             mb.put(i, mi);
             vb.put(i, vi);
-            pb.put(i, pb.get(i) - rate * mi / ((float) Math.sqrt(vi) + 1e-7f));
+            pb.put(i, pb.get(i) - rate * mi / ((float) Math.sqrt(vi) + e));
         }
     }
 }

@@ -39,7 +39,7 @@ public final class Checkpoint {
     private Checkpoint() {
     }
 
-    public static void save(Path file, Trainer t) throws IOException {
+    public static void save(Path file, TrainingRun t) throws IOException {
         Properties p = new Properties();
         p.setProperty("format", FORMAT);
         t.spec.store(p);
@@ -49,6 +49,7 @@ public final class Checkpoint {
         p.setProperty("optimizer_steps", Long.toString(t.optimizer.steps()));
         p.setProperty("data_rng", Long.toString(t.dataRng.state()));
         p.setProperty("net_rng", Long.toString(t.net.init().rng().state()));
+        t.storeSettings(p);
         AtomicFiles.write(file, out -> {
             ZipOutputStream zip = new ZipOutputStream(out);
             ByteArrayOutputStream meta = new ByteArrayOutputStream();
@@ -145,17 +146,25 @@ public final class Checkpoint {
      */
     public static Trainer resume(Path file, Dataset train, Dataset test, Integer epochs, Engine engine) throws IOException {
         Contents c = read(file);
-        TrainConfig config = TrainConfig.load(c.meta());
-        if (epochs != null) {
-            config = config.withEpochs(epochs);
-        }
+        TrainConfig config = config(c, epochs);
         Trainer t = new Trainer(c.spec(), config, train, test, engine != null ? engine : c.engine());
+        restore(c, t, file);
+        return t;
+    }
+
+    /** The TrainConfig a checkpoint recorded, with {@code epochs} (when not null) as the new total. */
+    static TrainConfig config(Contents c, Integer epochs) {
+        TrainConfig config = TrainConfig.load(c.meta());
+        return epochs != null ? config.withEpochs(epochs) : config;
+    }
+
+    /** Puts the state a checkpoint recorded into a run built from its settings. */
+    static void restore(Contents c, TrainingRun t, Path file) {
         t.net.load(c.params(), file.toString());
         t.optimizer.loadState(c.optimizerState(), Long.parseLong(c.meta().getProperty("optimizer_steps", "0")));
         t.dataRng.setState(Long.parseLong(c.meta().getProperty("data_rng")));
         t.net.init().rng().setState(Long.parseLong(c.meta().getProperty("net_rng")));
         t.epochsDone = Integer.parseInt(c.meta().getProperty("epochs_done"));
         t.history = History.parse(c.epochsCsv(), c.lossesCsv());
-        return t;
     }
 }

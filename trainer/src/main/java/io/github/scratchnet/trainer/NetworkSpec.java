@@ -6,6 +6,7 @@ import io.github.scratchnet.layers.Dropout;
 import io.github.scratchnet.layers.MultiLayerNet;
 import io.github.scratchnet.layers.ResNet;
 import io.github.scratchnet.layers.Sequential;
+import io.github.scratchnet.layers.SeriesNet;
 import io.github.scratchnet.layers.SimpleConvNet;
 import io.github.scratchnet.layers.Vgg;
 import java.util.ArrayList;
@@ -21,7 +22,16 @@ public record NetworkSpec(Preset preset, DType dtype, Dropout.Mode dropout, long
                           boolean batchNorm, double dropoutRatio) {
 
     public enum Preset {
-        DEEPCONVNET, SIMPLECONVNET, MULTILAYERNET, VGG, RESNET
+        DEEPCONVNET, SIMPLECONVNET, MULTILAYERNET, VGG, RESNET,
+        /** DeZero's SimpleRNN (step 59): an Rnn of hidden[0] units, then an Affine to one value. */
+        RNN,
+        /** DeZero's BetterRNN (step 60): an Lstm of hidden[0] units, then an Affine to one value. */
+        LSTM;
+
+        /** Whether the preset is a network over series (one value in, one out per step) rather than an image classifier. */
+        public boolean series() {
+            return this == RNN || this == LSTM;
+        }
     }
 
     /** The book's MultiLayerNet layout when none is given: three hidden layers of 100. */
@@ -31,12 +41,22 @@ public record NetworkSpec(Preset preset, DType dtype, Dropout.Mode dropout, long
         return new NetworkSpec(preset, dtype, dropout, seed, DEFAULT_HIDDEN, false, 0);
     }
 
+    /** A series network (RNN or LSTM) of {@code hiddenSize} units. */
+    public static NetworkSpec series(Preset preset, DType dtype, long seed, long hiddenSize) {
+        if (!preset.series()) {
+            throw new IllegalArgumentException(preset + " is not a series network");
+        }
+        return new NetworkSpec(preset, dtype, Dropout.Mode.INVERTED, seed, List.of(hiddenSize), false, 0);
+    }
+
     public Sequential build() {
         return switch (preset) {
             case DEEPCONVNET -> DeepConvNet.create(dtype, seed, dropout);
             case SIMPLECONVNET -> SimpleConvNet.create(dtype, seed);
             case VGG -> Vgg.create(dtype, seed, dropout);
             case RESNET -> ResNet.create(dtype, seed);
+            case RNN, LSTM -> SeriesNet.create(preset == Preset.RNN ? SeriesNet.Cell.RNN : SeriesNet.Cell.LSTM, dtype, seed,
+                    1, hidden.get(0), 1);
             case MULTILAYERNET -> MultiLayerNet.create(dtype, seed, new MultiLayerNet.Config(784, hidden, 10,
                     MultiLayerNet.Activation.RELU, io.github.scratchnet.core.WeightInit.HE, batchNorm, dropoutRatio, dropout));
         };

@@ -1,11 +1,9 @@
 package io.github.scratchnet.trainer;
 
-import io.github.scratchnet.core.Rng;
 import io.github.scratchnet.engine.Engine;
 import io.github.scratchnet.engine.Plan;
 import io.github.scratchnet.layers.Sequential;
 import io.github.scratchnet.layers.SoftmaxWithLoss;
-import io.github.scratchnet.optimizers.Optimizer;
 import io.github.scratchnet.optimizers.Schedule;
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -19,7 +17,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * order), and a checkpoint after each epoch holds all of it, so a resumed run (on the same
  * engine) ends with exactly the params of an uninterrupted one.
  */
-public final class Trainer {
+public final class Trainer extends TrainingRun {
 
     /** Progress callbacks. */
     public interface Listener {
@@ -34,13 +32,7 @@ public final class Trainer {
         }
     }
 
-    final NetworkSpec spec;
-    final TrainConfig config;
-    final Sequential net;
-    final Engine engine;
     final Plan plan;
-    final Optimizer optimizer;
-    final Rng dataRng;
     final Dataset train;
     final Dataset test;
     /** The images held out of training to choose the best epoch by, or null. */
@@ -48,8 +40,6 @@ public final class Trainer {
     /** The parts scored after each epoch, taken once. */
     private final Dataset trainEval;
     private final Dataset testEval;
-    History history = new History();
-    int epochsDone;
 
     /** A trainer on the standard engine for this backend ({@link Engine#standard()}). */
     public Trainer(NetworkSpec spec, TrainConfig config, Dataset train, Dataset test) {
@@ -57,13 +47,12 @@ public final class Trainer {
     }
 
     public Trainer(NetworkSpec spec, TrainConfig config, Dataset train, Dataset test, Engine engine) {
-        this.spec = spec;
-        this.config = config;
-        this.net = spec.build();
-        this.engine = engine;
+        super(spec, config, engine, config.newOptimizer());
+        if (spec.preset().series()) {
+            throw new IllegalArgumentException(spec.preset().name().toLowerCase(java.util.Locale.ROOT)
+                    + " is a series network: SeriesTrainer trains it");
+        }
         this.plan = engine.plan(net);
-        this.optimizer = config.newOptimizer();
-        this.dataRng = new Rng(spec.seed() ^ 0x5DEECE66DL);
         Dataset all = train.head(config.trainSize());
         Dataset[] split = config.validation() > 0 ? all.split(config.validation()) : new Dataset[] {null, all};
         this.validation = split[0];
@@ -151,34 +140,6 @@ public final class Trainer {
     /** Test-mode accuracy of the network on a dataset. */
     public double accuracy(Dataset d) {
         return plan.accuracy(d.images(), d.labelArray(), 100);
-    }
-
-    public Sequential net() {
-        return net;
-    }
-
-    public Engine engine() {
-        return engine;
-    }
-
-    public Optimizer optimizer() {
-        return optimizer;
-    }
-
-    public History history() {
-        return history;
-    }
-
-    public NetworkSpec spec() {
-        return spec;
-    }
-
-    public TrainConfig config() {
-        return config;
-    }
-
-    public int epochsDone() {
-        return epochsDone;
     }
 
     public Dataset trainSet() {
