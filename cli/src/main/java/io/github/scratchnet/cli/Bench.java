@@ -87,7 +87,7 @@ final class Bench implements Callable<Integer> {
         common.applyThreads();
         Common.requireTrainable(dtype, spec);
         if (network.series()) {
-            writeJson(SeriesBench.run(network, dtype, batchSize, bptt, steps, warmup));
+            writeJson(SeriesBench.run(network, compute.engine(), dtype, batchSize, bptt, steps, warmup));
             return 0;
         }
         Engine engine = compute.engine();

@@ -2,7 +2,8 @@ package io.github.scratchnet.cli;
 
 import io.github.scratchnet.core.DType;
 import io.github.scratchnet.engine.CpuRuntime;
-import io.github.scratchnet.layers.SeriesNet;
+import io.github.scratchnet.engine.Engine;
+import io.github.scratchnet.layers.SeriesModel;
 import io.github.scratchnet.optimizers.Adam;
 import io.github.scratchnet.trainer.NetworkSpec;
 import io.github.scratchnet.trainer.SeriesTrainer;
@@ -22,8 +23,9 @@ final class SeriesBench {
     private SeriesBench() {
     }
 
-    static Map<String, Object> run(NetworkSpec.Preset preset, DType dtype, int batchSize, int bptt, int chunks, int warmup) {
-        SeriesNet model = new SeriesNet(NetworkSpec.series(preset, dtype, 1, SeriesTrainer.DEFAULT_HIDDEN).build());
+    static Map<String, Object> run(NetworkSpec.Preset preset, Engine engine, DType dtype, int batchSize, int bptt, int chunks,
+                                   int warmup) {
+        SeriesModel model = engine.series(NetworkSpec.series(preset, dtype, 1, SeriesTrainer.DEFAULT_HIDDEN).build());
         Adam adam = new Adam(0.001, 0.9, 0.999, 1e-8);
         SinCurve s = SinCurve.train(1);
         int n = s.length();
@@ -50,6 +52,7 @@ final class SeriesBench {
         double ms = CpuRuntime.median(times);
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("network", preset.name().toLowerCase(Locale.ROOT));
+        r.put("engine", engine.name().toLowerCase(Locale.ROOT));
         r.put("dtype", dtype.name().toLowerCase(Locale.ROOT));
         r.put("hidden_size", SeriesTrainer.DEFAULT_HIDDEN);
         r.put("batch_size", batchSize);
@@ -58,8 +61,8 @@ final class SeriesBench {
         r.put("chunk_ms", ms);
         r.put("time_step_us", ms * 1000 / bptt);
         r.put("time_steps_per_s", bptt * 1000 / ms);
-        System.out.printf(Locale.ROOT, "%s (hidden %d), %s, batch %d, BPTT length %d; cpu: %s%n", r.get("network"),
-                SeriesTrainer.DEFAULT_HIDDEN, r.get("dtype"), batchSize, bptt, r.get("cpu"));
+        System.out.printf(Locale.ROOT, "%s (hidden %d), %s engine, %s, batch %d, BPTT length %d; cpu: %s%n", r.get("network"),
+                SeriesTrainer.DEFAULT_HIDDEN, r.get("engine"), r.get("dtype"), batchSize, bptt, r.get("cpu"));
         System.out.printf(Locale.ROOT, "training step (%d time steps forward with the loss, backward through them, Adam update): "
                 + "%.2f ms median, %.1f us per time step, %.0f time steps/s%n", bptt, ms, ms * 1000 / bptt, bptt * 1000 / ms);
         return r;

@@ -209,7 +209,7 @@ final class Train implements Callable<Integer> {
             given.add(o.longestName());
         }
         List<String> imagesOnly = List.of("--recipe", "--augment", "--validation", "--label-smoothing", "--sampling", "--dropout",
-                "--train-size", "--test-size", "--eval-samples", "--engine", "--data");
+                "--train-size", "--test-size", "--eval-samples", "--data");
         List<String> seriesOnly = List.of("--bptt", "--hidden-size");
         for (String o : t == Task.SIN_CURVE ? imagesOnly : seriesOnly) {
             if (given.contains(o)) {
@@ -249,9 +249,10 @@ final class Train implements Callable<Integer> {
         if (t == Task.SIN_CURVE) {
             SeriesTrainer trainer;
             try {
-                trainer = resume ? SeriesTrainer.resume(checkpoint, epochs) : new SeriesTrainer(NetworkSpec.series(preset, dtype,
-                        seed, hiddenSize != null ? hiddenSize : SeriesTrainer.DEFAULT_HIDDEN),
-                        SeriesRun.config(preset, epochs, batchSize, this), bptt != null ? bptt : SeriesTrainer.DEFAULT_BPTT);
+                trainer = resume ? SeriesTrainer.resume(checkpoint, epochs, compute.engine) : new SeriesTrainer(NetworkSpec.series(
+                        preset, dtype, seed, hiddenSize != null ? hiddenSize : SeriesTrainer.DEFAULT_HIDDEN),
+                        SeriesRun.config(preset, epochs, batchSize, this), bptt != null ? bptt : SeriesTrainer.DEFAULT_BPTT,
+                        compute.engine());
             } catch (IllegalArgumentException e) {
                 throw usage(e.getMessage());
             }

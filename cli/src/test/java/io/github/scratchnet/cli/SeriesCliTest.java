@@ -82,7 +82,7 @@ class SeriesCliTest {
         }
         Cli bench = Cli.run("bench", "--network", "lstm", "--steps", "2", "--warmup", "1", "--bptt", "5");
         assertEquals(0, bench.exit, bench.toString());
-        assertTrue(bench.out.contains("lstm (hidden 100), float32, batch 30, BPTT length 5"), bench.out);
+        assertTrue(bench.out.contains("lstm (hidden 100), fast engine, float32, batch 30, BPTT length 5"), bench.out);
     }
 
     private static void assertError(Cli r, int exit, String fragment) {

@@ -2,6 +2,8 @@ package io.github.scratchnet.engine;
 
 import io.github.scratchnet.core.Backend;
 import io.github.scratchnet.layers.Sequential;
+import io.github.scratchnet.layers.SeriesModel;
+import io.github.scratchnet.layers.SeriesNet;
 
 /**
  * Which code computes a network. Both run the network's own parameter arrays and give the same
@@ -32,5 +34,21 @@ public enum Engine {
                     + Backend.name() + ": use the book engine");
         }
         return Plan.fast(net, true);
+    }
+
+    /**
+     * The series computation of {@code net} (a Recurrent layer then an Affine, as SeriesNet
+     * describes) under this engine: the layers as written, or the CPU runtime's (float32 and
+     * float64 on ND4J's CPU backend; 16-bit networks run as written).
+     */
+    public SeriesModel series(Sequential net) {
+        if (this == BOOK || !net.dtype().trainable()) {
+            return new SeriesNet(net);
+        }
+        if (!Backend.onCpu()) {
+            throw new IllegalArgumentException("the fast engine runs on ND4J's CPU backend only, and this one is "
+                    + Backend.name() + ": use the book engine");
+        }
+        return new FastSeries(net);
     }
 }

@@ -23,7 +23,7 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * The layers are kept in a {@link Sequential}, which names their parameters (Wx1, Wh1, bh1 for the
  * recurrent layer, W1, b1 for the Affine) and saves and loads them.
  */
-public final class SeriesNet {
+public final class SeriesNet implements SeriesModel {
     /** The recurrent layer of a network. */
     public enum Cell {
         RNN, LSTM
@@ -62,7 +62,7 @@ public final class SeriesNet {
         this.fc = (Affine) layers.get(1);
     }
 
-    /** One training step: x (N, in) through the layers, the loss against t (N, out) returned. */
+    @Override
     public double step(INDArray x, INDArray t) {
         INDArray h = cell.forward(net.input(x), true);
         double l = loss.forward(fc.forward(h, true), t);
@@ -71,7 +71,7 @@ public final class SeriesNet {
         return l;
     }
 
-    /** The gradients of the summed loss of the steps since the last truncation, by the network's keys. */
+    @Override
     public Map<String, INDArray> backward() {
         int steps = hidden.size();
         if (steps == 0) {
@@ -88,24 +88,25 @@ public final class SeriesNet {
         return grads;
     }
 
-    /** Cuts the history (DeZero's unchain_backward); the state keeps its value. */
+    @Override
     public void truncate() {
         cell.truncate();
         hidden.clear();
         dy.clear();
     }
 
-    /** Forgets the state: the next step starts a series. */
+    @Override
     public void resetState() {
         truncate();
         cell.resetState();
     }
 
-    /** One test-mode step: the outputs (N, out) for x (N, in), the state carried on, nothing remembered. */
+    @Override
     public INDArray predict(INDArray x) {
         return fc.forward(cell.forward(net.input(x), false), false).dup();
     }
 
+    @Override
     public Sequential network() {
         return net;
     }

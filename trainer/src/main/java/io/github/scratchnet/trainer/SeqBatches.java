@@ -43,7 +43,10 @@ final class SeqBatches {
             x[i] = series.inputs()[index(i, k)];
             t[i] = series.targets()[index(i, k)];
         }
-        return new INDArray[] {Nd4j.create(x, new long[] {batchSize, 1}, 'c').castTo(dtype),
-            Nd4j.create(t, new long[] {batchSize, 1}, 'c').castTo(dtype)};
+        INDArray xs = Nd4j.createUninitialized(dtype, batchSize, 1);
+        INDArray ts = Nd4j.createUninitialized(dtype, batchSize, 1);
+        xs.data().setData(x);
+        ts.data().setData(t);
+        return new INDArray[] {xs, ts};
     }
 }

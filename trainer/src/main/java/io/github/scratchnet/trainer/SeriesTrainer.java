@@ -1,7 +1,7 @@
 package io.github.scratchnet.trainer;
 
 import io.github.scratchnet.engine.Engine;
-import io.github.scratchnet.layers.SeriesNet;
+import io.github.scratchnet.layers.SeriesModel;
 import io.github.scratchnet.optimizers.Adam;
 import io.github.scratchnet.optimizers.Optimizer;
 import io.github.scratchnet.optimizers.OptimizerKind;
@@ -19,17 +19,18 @@ import org.nd4j.linalg.factory.Nd4j;
  * state and reads the series through {@link SeqBatches}; every step adds its loss, and when the
  * step count reaches a multiple of the BPTT length L (or the series' length, DeZero's other
  * condition), backward goes through the steps since the last cut, the optimizer updates and the
- * history is cut ({@link SeriesNet#truncate()}). Steps after the last cut of an epoch count in its
+ * history is cut ({@link SeriesModel#truncate()}). Steps after the last cut of an epoch count in its
  * loss (the loss summed over the epoch's steps, divided by their number) but update nothing. Adam
  * is DeZero's (eps 1e-8). Nothing random is drawn while training, so a resumed run, which starts
  * at an epoch's beginning with the state reset, ends with exactly an uninterrupted run's params.
- * The layers compute as written (the engine's fast kernels are for images).
+ * The network is computed by the engine's series path ({@link Engine#series}): the layers as
+ * written, or the CPU runtime's.
  */
 public final class SeriesTrainer extends TrainingRun {
     public static final int DEFAULT_BPTT = 30;
     public static final long DEFAULT_HIDDEN = 100;
 
-    private final SeriesNet model;
+    private final SeriesModel model;
     private final SinCurve series;
     private final SeqBatches batches;
     private final int bpttLength;
@@ -40,18 +41,18 @@ public final class SeriesTrainer extends TrainingRun {
                 TrainConfig.ScheduleKind.CONSTANT, 0, 0, 0, TrainConfig.Sampling.SHUFFLE, Augmentation.NONE, 0, 0, 0, 0);
     }
 
-    /** A run on the noisy sine curve whose noise the spec's seed draws. */
-    public SeriesTrainer(NetworkSpec spec, TrainConfig config, int bpttLength) {
-        this(spec, config, bpttLength, SinCurve.train(spec.seed()));
+    /** A run on the noisy sine curve whose noise the spec's seed draws, on {@code engine}. */
+    public SeriesTrainer(NetworkSpec spec, TrainConfig config, int bpttLength, Engine engine) {
+        this(spec, config, bpttLength, SinCurve.train(spec.seed()), engine);
     }
 
     /** A run on the given series. */
-    public SeriesTrainer(NetworkSpec spec, TrainConfig config, int bpttLength, SinCurve series) {
-        super(spec, config, Engine.BOOK, optimizer(config));
+    public SeriesTrainer(NetworkSpec spec, TrainConfig config, int bpttLength, SinCurve series, Engine engine) {
+        super(spec, config, engine, optimizer(config));
         if (bpttLength < 1) {
             throw new IllegalArgumentException("--bptt must be a positive whole number, got " + bpttLength);
         }
-        this.model = new SeriesNet(net);
+        this.model = engine.series(net);
         this.series = series;
         this.batches = new SeqBatches(series, config.batchSize(), net.dtype().nd4j());
         this.bpttLength = bpttLength;
@@ -63,15 +64,18 @@ public final class SeriesTrainer extends TrainingRun {
         return o.withWeightDecay(config.weightDecay());
     }
 
-    /** Continues the sine-curve run of a checkpoint; {@code epochs}, when not null, is the new total. */
-    public static SeriesTrainer resume(Path file, Integer epochs) throws IOException {
+    /**
+     * Continues the sine-curve run of a checkpoint; {@code epochs}, when not null, is the new total,
+     * and {@code engine}, when not null, replaces the run's (float32 results then differ in the last bits).
+     */
+    public static SeriesTrainer resume(Path file, Integer epochs, Engine engine) throws IOException {
         Checkpoint.Contents c = Checkpoint.read(file);
         if (!c.spec().preset().series()) {
             throw new IllegalArgumentException(file + " holds a " + c.spec().preset().name().toLowerCase(java.util.Locale.ROOT)
                     + " run, not a series network's");
         }
         SeriesTrainer t = new SeriesTrainer(c.spec(), Checkpoint.config(c, epochs),
-                Integer.parseInt(c.meta().getProperty("bptt_length", Integer.toString(DEFAULT_BPTT))));
+                Integer.parseInt(c.meta().getProperty("bptt_length", Integer.toString(DEFAULT_BPTT))), engine != null ? engine : c.engine());
         Checkpoint.restore(c, t, file);
         return t;
     }
@@ -142,7 +146,7 @@ public final class SeriesTrainer extends TrainingRun {
     public record Prediction(double[] values, double meanSquaredError) {
     }
 
-    public SeriesNet model() {
+    public SeriesModel model() {
         return model;
     }
 

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.scratchnet.core.DType;
 import io.github.scratchnet.core.TestData;
+import io.github.scratchnet.engine.Engine;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.Map;
@@ -22,11 +23,18 @@ class SeriesTrainerTest {
 
 
     @Test
-    void threeEpochsOfStep60GiveDezerosLosses() {
+    void threeEpochsOfStep60GiveDezerosLossesOnBothEngines() {
+        for (Engine engine : Engine.values()) {
+            threeEpochsOfStep60(engine);
+        }
+    }
+
+    private static void threeEpochsOfStep60(Engine engine) {
         Map<String, INDArray> ref = TestData.referenceNpz("rnn_dezero.npz");
         SinCurve series = new SinCurve(ref.get("sin_train_x").data().asDouble(), ref.get("sin_train_t").data().asDouble());
         NetworkSpec spec = NetworkSpec.series(NetworkSpec.Preset.LSTM, DType.FLOAT64, 0, 100);
-        SeriesTrainer t = new SeriesTrainer(spec, SeriesTrainer.defaults(NetworkSpec.Preset.LSTM).withEpochs(3), 30, series);
+        SeriesTrainer t = new SeriesTrainer(spec, SeriesTrainer.defaults(NetworkSpec.Preset.LSTM).withEpochs(3), 30, series,
+                engine);
         t.net().load(Map.of("Wx1", TestData.dezeroGates(ref, "train_x2?_W"), "Wh1", TestData.dezeroGates(ref, "train_h2?_W"),
                 "bh1", TestData.dezeroGates(ref, "train_x2?_b"),
                 "W1", ref.get("train_fc_W"), "b1", ref.get("train_fc_b")), "rnn_dezero.npz");
@@ -35,7 +43,7 @@ class SeriesTrainerTest {
         double[] expected = ref.get("train_epoch_losses").data().asDouble();
         for (int e = 0; e < 3; e++) {
             double loss = h.epochs().get(e).meanLoss();
-            assertEquals(expected[e], loss, 1e-9 * expected[e], "epoch " + (e + 1) + " loss");
+            assertEquals(expected[e], loss, 1e-9 * expected[e], engine + ": epoch " + (e + 1) + " loss");
         }
         assertEquals(3, t.optimizer().steps(), "one update an epoch: steps 31-34 only add to the loss");
     }
@@ -94,11 +102,11 @@ class SeriesTrainerTest {
             TrainConfig config = SeriesTrainer.defaults(preset).withEpochs(4);
             config = new TrainConfig(4, 20, config.optimizer(), config.lr(), config.schedule(), 0, 0, 0, config.sampling(),
                     config.augmentation(), 0, 0, 0, 0);
-            SeriesTrainer whole = new SeriesTrainer(spec, config, 7);
+            SeriesTrainer whole = new SeriesTrainer(spec, config, 7, Engine.FAST);
             whole.run(null, e -> { });
             Path ckpt = dir.resolve(preset + ".ckpt");
-            new SeriesTrainer(spec, config.withEpochs(2), 7).run(ckpt, e -> { });
-            SeriesTrainer resumed = SeriesTrainer.resume(ckpt, 4);
+            new SeriesTrainer(spec, config.withEpochs(2), 7, Engine.FAST).run(ckpt, e -> { });
+            SeriesTrainer resumed = SeriesTrainer.resume(ckpt, 4, null);
             assertEquals(2, resumed.epochsDone());
             assertEquals(7, resumed.bpttLength());
             resumed.run(ckpt, e -> { });
