@@ -14,8 +14,10 @@ import io.github.scratchnet.trainer.NetworkSpec;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import picocli.CommandLine.Option;
 
 /** Options and steps the commands share. */
@@ -150,7 +152,9 @@ final class Common {
         NetworkSpec spec = NetworkSpec.of(preset, dtype != null ? dtype : DType.FLOAT32,
                 dropout != null ? dropout : Dropout.Mode.INVERTED, 0);
         Sequential net = spec.build();
-        net.load(ParamFiles.read(file), file.toString());
+        Map<String, long[]> shapes = new LinkedHashMap<>();
+        net.saved().asMap().forEach((k, a) -> shapes.put(k, a.shape()));
+        net.load(ParamFiles.read(file, shapes), file.toString());
         return net;
     }
 }

@@ -160,6 +160,15 @@ class CliErrorsTest {
     /** A small PNG that declares 30000x30000 pixels: refused from its header, in one line, without decoding it. */
     @Test
     void aPictureThatDeclaresHugeDimensionsIsRefusedBeforeItIsDecoded() throws IOException {
+        Path big = hugePng(dir.resolve("big.png"));
+        long start = System.nanoTime();
+        assertCleanError(Cli.run("predict", "--network", "simpleconvnet", "--params", someParams().toString(), big.toString()),
+                1, "big.png: the image is 30000x30000 pixels, more than the 25 megapixels");
+        assertTrue(System.nanoTime() - start < 5_000_000_000L, "refused at once");
+    }
+
+    /** A valid PNG of a few dozen bytes whose header declares 30000x30000 grey pixels. */
+    static Path hugePng(Path file) throws IOException {
         java.io.ByteArrayOutputStream png = new java.io.ByteArrayOutputStream();
         png.write(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'});
         java.nio.ByteBuffer ihdr = java.nio.ByteBuffer.allocate(13).putInt(30000).putInt(30000).put((byte) 8).put((byte) 0)
@@ -167,12 +176,8 @@ class CliErrorsTest {
         chunk(png, "IHDR", ihdr.array());
         chunk(png, "IDAT", new byte[] {0x78, (byte) 0x9c, 3, 0, 0, 0, 0, 1});
         chunk(png, "IEND", new byte[0]);
-        Path big = dir.resolve("big.png");
-        Files.write(big, png.toByteArray());
-        long start = System.nanoTime();
-        assertCleanError(Cli.run("predict", "--network", "simpleconvnet", "--params", someParams().toString(), big.toString()),
-                1, "big.png: the image is 30000x30000 pixels, more than the 25 megapixels");
-        assertTrue(System.nanoTime() - start < 5_000_000_000L, "refused at once");
+        Files.write(file, png.toByteArray());
+        return file;
     }
 
     private static void chunk(java.io.ByteArrayOutputStream out, String type, byte[] data) throws IOException {

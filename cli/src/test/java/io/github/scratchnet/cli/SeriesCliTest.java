@@ -57,6 +57,21 @@ class SeriesCliTest {
         }
     }
 
+    /** Two runs without --out, the real command in the working folder a user would be in, land in two numbered folders. */
+    @Test
+    void twoRunsWithoutOutLandInTwoFolders() throws Exception {
+        for (int run = 1; run <= 2; run++) {
+            List<String> cmd = new java.util.ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-cp", System.getProperty("java.class.path"), Main.class.getName(), "train", "--task", "sin-curve",
+                    "--network", "rnn", "--epochs", "1", "--hidden-size", "4"));
+            Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            assertEquals(0, p.waitFor(), out);
+            assertTrue(out.startsWith("writing into runs/rnn-" + run + "\n"), out);
+            assertTrue(Files.isRegularFile(dir.resolve("runs/rnn-" + run + "/checkpoint.ckpt")), out);
+        }
+    }
+
     private static double loss(String historyRow) {
         return Double.parseDouble(historyRow.split(",")[2]);
     }

@@ -72,6 +72,39 @@ public final class TestData {
         return ref.get(pattern.replace("?", "f")).rank() == 1 ? all.reshape(all.length()) : all;
     }
 
+    /** An .npz of one entry KEY.npy: {@code header}, then {@code zeros} zero bytes, deflated (a small file that may inflate to much). */
+    public static Path npzWithEntry(Path file, String key, byte[] header, long zeros) throws IOException {
+        try (java.util.zip.ZipOutputStream zip = new java.util.zip.ZipOutputStream(Files.newOutputStream(file))) {
+            zip.putNextEntry(new java.util.zip.ZipEntry(key + ".npy"));
+            zip.write(header);
+            byte[] block = new byte[1 << 20];
+            for (long n = 0; n < zeros; n += block.length) {
+                zip.write(block, 0, (int) Math.min(block.length, zeros - n));
+            }
+            zip.closeEntry();
+        }
+        return file;
+    }
+
+    /** A version 1 .npy header for float64 data of {@code shape}, written as Python writes a tuple ("(10,)"). */
+    public static byte[] npyHeader(String shape) {
+        String dict = "{'descr': '<f8', 'fortran_order': False, 'shape': " + shape + ", }";
+        StringBuilder h = new StringBuilder(dict);
+        while ((10 + h.length() + 1) % 64 != 0) {
+            h.append(' ');
+        }
+        h.append('\n');
+        byte[] text = h.toString().getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+        byte[] b = new byte[10 + text.length];
+        b[0] = (byte) 0x93;
+        System.arraycopy("NUMPY".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1), 0, b, 1, 5);
+        b[6] = 1;
+        b[8] = (byte) text.length;
+        b[9] = (byte) (text.length >> 8);
+        System.arraycopy(text, 0, b, 10, text.length);
+        return b;
+    }
+
     /** A seeded random array of normals in float64. */
     public static INDArray randn(long seed, long... shape) {
         Rng rng = new Rng(seed);

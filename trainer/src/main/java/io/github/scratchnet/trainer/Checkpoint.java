@@ -104,9 +104,9 @@ public final class Checkpoint {
                 String n = e.getName();
                 try (InputStream in = zip.getInputStream(e)) {
                     if (n.startsWith("params/") && n.endsWith(".npy")) {
-                        params.put(n.substring(7, n.length() - 4), Npy.read(in, name + "[" + n + "]", Npy.MAX_ARRAY_BYTES));
+                        params.put(n.substring(7, n.length() - 4), Npy.read(in, name + "[" + n + "]", Npy.MAX_ARRAY_BYTES, null, e.getSize()));
                     } else if (n.startsWith("optimizer/") && n.endsWith(".npy")) {
-                        opt.put(n.substring(10, n.length() - 4), Npy.read(in, name + "[" + n + "]", Npy.MAX_ARRAY_BYTES));
+                        opt.put(n.substring(10, n.length() - 4), Npy.read(in, name + "[" + n + "]", Npy.MAX_ARRAY_BYTES, null, e.getSize()));
                     } else {
                         String text = new String(Streams.readAtMost(in, MAX_TEXT_BYTES, name + "[" + n + "]", "the entry"),
                                 n.equals(META) ? StandardCharsets.ISO_8859_1 : StandardCharsets.UTF_8);

@@ -36,6 +36,16 @@ public final class Npy {
      * read, and exactly its bytes are read after that (fewer is a truncated file, more an error).
      */
     public static INDArray read(InputStream in, String file, long maxBytes) throws IOException {
+        return read(in, file, maxBytes, null, -1);
+    }
+
+    /**
+     * As {@link #read(InputStream, String, long)}, and before any data is read: the shape must be
+     * {@code expectedShape} (where not null), and header and data together must be
+     * {@code declaredBytes} (where not negative: the size a zip entry declares).
+     */
+    public static INDArray read(InputStream in, String file, long maxBytes, long[] expectedShape, long declaredBytes)
+            throws IOException {
         byte[] start = in.readNBytes(12);
         int headerStart = start.length >= 7 && start[6] == 1 ? 10 : 12;
         long rest = Math.max(0, Math.min(1 << 16, headerLength(start, file) + headerStart - start.length));
@@ -44,10 +54,18 @@ public final class Npy {
         System.arraycopy(start, 0, head, 0, start.length);
         System.arraycopy(headerAndMore, 0, head, start.length, headerAndMore.length);
         Header h = header(head, file);
+        if (expectedShape != null && !java.util.Arrays.equals(expectedShape, h.shape)) {
+            throw new FileFormatException(file, "holds an array of shape " + Shapes.str(h.shape) + ", the network expects "
+                    + Shapes.str(expectedShape));
+        }
         long bytes = count(h.shape, file) * itemSize(h.descr, file);
         if (bytes > maxBytes) {
             throw new FileFormatException(file, "holds an array of shape " + Shapes.str(h.shape) + " (" + bytes
                     + " bytes), more than the " + maxBytes + " bytes an array here may have");
+        }
+        if (declaredBytes >= 0 && declaredBytes != h.dataStart + bytes) {
+            throw new FileFormatException(file, "the zip says this entry is " + declaredBytes + " bytes, its .npy header says "
+                    + (h.dataStart + bytes) + " (an array of shape " + Shapes.str(h.shape) + ")");
         }
         byte[] data = in.readNBytes((int) bytes);
         if (data.length == bytes && in.read() != -1) {

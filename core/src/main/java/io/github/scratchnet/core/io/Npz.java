@@ -22,6 +22,16 @@ public final class Npz {
 
     /** The arrays of an {@code .npz} file, in the order the zip lists them, keyed without ".npy". */
     public static Map<String, INDArray> read(Path file) throws IOException {
+        return read(file, null);
+    }
+
+    /**
+     * As {@link #read(Path)}, where {@code expected} (when not null) gives the keys and shapes a
+     * network holds: each entry's header is checked against them, and its size against what the
+     * zip declares, before its data is inflated, so a file of other arrays (or a zip bomb) costs
+     * no more memory than the network's own params.
+     */
+    public static Map<String, INDArray> read(Path file, Map<String, long[]> expected) throws IOException {
         ParamFiles.requireReadable(file);
         Map<String, INDArray> arrays = new LinkedHashMap<>();
         try (ZipFile zip = new ZipFile(file.toFile())) {
@@ -33,8 +43,13 @@ public final class Npz {
                     continue;
                 }
                 String key = name.endsWith(".npy") ? name.substring(0, name.length() - 4) : name;
+                if (expected != null && !expected.containsKey(key)) {
+                    throw new FileFormatException(file.toString(), "holds '" + key + "', which is not a parameter of the "
+                            + "network (it has " + String.join(", ", expected.keySet()) + ")");
+                }
                 try (InputStream in = zip.getInputStream(e)) {
-                    arrays.put(key, Npy.read(in, file + "[" + name + "]", Npy.MAX_ARRAY_BYTES));
+                    arrays.put(key, Npy.read(in, file + "[" + name + "]", Npy.MAX_ARRAY_BYTES,
+                            expected == null ? null : expected.get(key), e.getSize()));
                 }
             }
         } catch (FileFormatException e) {

@@ -18,12 +18,21 @@ public final class ParamFiles {
     }
 
     public static Map<String, INDArray> read(Path file) throws IOException {
+        return read(file, null);
+    }
+
+    /**
+     * The arrays of a params file, where {@code expected} (when not null) names the keys and shapes
+     * the reader's network holds: a .npz entry of another key or shape is refused from its header,
+     * before it is inflated (a .pkl is not compressed: its arrays are bounded by the file's size).
+     */
+    public static Map<String, INDArray> read(Path file, Map<String, long[]> expected) throws IOException {
         String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
         if (name.endsWith(".pkl") || name.endsWith(".pickle")) {
             return Pickles.readArrays(file);
         }
         if (name.endsWith(".npz")) {
-            return Npz.read(file);
+            return Npz.read(file, expected);
         }
         throw new FileFormatException(file.toString(), "unknown params file type: expected a name ending in .npz or .pkl");
     }

@@ -139,48 +139,17 @@ class FilesTest {
         assertClose(nw, w, 0, "assigned");
     }
 
-    /** An .npy entry holding a header for (10,) and 300 MB of zeros, deflated: one small file. */
-    private Path npzWithEntry(String name, byte[] header, long zeros) throws IOException {
-        Path f = dir.resolve(name);
-        try (java.util.zip.ZipOutputStream zip = new java.util.zip.ZipOutputStream(Files.newOutputStream(f))) {
-            zip.putNextEntry(new java.util.zip.ZipEntry("W1.npy"));
-            zip.write(header);
-            byte[] block = new byte[1 << 20];
-            for (long n = 0; n < zeros; n += block.length) {
-                zip.write(block, 0, (int) Math.min(block.length, zeros - n));
-            }
-            zip.closeEntry();
-        }
-        return f;
-    }
-
-    private static byte[] npyHeader(String shape) {
-        String dict = "{'descr': '<f8', 'fortran_order': False, 'shape': " + shape + ", }";
-        StringBuilder h = new StringBuilder(dict);
-        while ((10 + h.length() + 1) % 64 != 0) {
-            h.append(' ');
-        }
-        h.append('\n');
-        byte[] text = h.toString().getBytes(StandardCharsets.ISO_8859_1);
-        byte[] b = new byte[10 + text.length];
-        b[0] = (byte) 0x93;
-        System.arraycopy("NUMPY".getBytes(StandardCharsets.ISO_8859_1), 0, b, 1, 5);
-        b[6] = 1;
-        b[8] = (byte) text.length;
-        b[9] = (byte) (text.length >> 8);
-        System.arraycopy(text, 0, b, 10, text.length);
-        return b;
-    }
-
     /** Hostile .npz files are refused in well under a second, before their entries inflate. */
     @Test
     void anNpzThatInflatesOrDeclaresHugeArraysIsRefusedWithoutInflatingIt() throws IOException {
-        Path bomb = npzWithEntry("bomb.npz", npyHeader("(10,)"), 300L << 20);
+        byte[] header = TestData.npyHeader("(10,)");
+        Path bomb = TestData.npzWithEntry(dir.resolve("bomb.npz"), "W1", header, 300L << 20);
         assertTrue(Files.size(bomb) < 2 << 20, "a small file: " + Files.size(bomb));
         long start = System.nanoTime();
         FileFormatException e = assertThrows(FileFormatException.class, () -> Npz.read(bomb));
-        assertTrue(e.getMessage().contains("bomb.npz[W1.npy]: has more bytes after its array of shape (10,)"), e.getMessage());
-        Path huge = npzWithEntry("huge.npz", npyHeader("(100000, 100000)"), 1000);
+        assertTrue(e.getMessage().contains("bomb.npz[W1.npy]: the zip says this entry is " + ((300L << 20) + header.length)
+                + " bytes, its .npy header says " + (header.length + 80) + " (an array of shape (10,))"), e.getMessage());
+        Path huge = TestData.npzWithEntry(dir.resolve("huge.npz"), "W1", TestData.npyHeader("(100000, 100000)"), 1000);
         e = assertThrows(FileFormatException.class, () -> Npz.read(huge));
         assertTrue(e.getMessage().contains("holds an array of shape (100000, 100000) (80000000000 bytes), more than the "
                 + Npy.MAX_ARRAY_BYTES + " bytes"), e.getMessage());
