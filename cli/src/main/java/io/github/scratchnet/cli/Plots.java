@@ -39,6 +39,9 @@ final class Plots {
         loss.addSeries("loss, mean of " + window + " steps", at, mean).setMarker(SeriesMarkers.NONE);
         loss.getStyler().setLegendVisible(false);
         loss.getStyler().setXAxisDecimalPattern("0.#");
+        // from epoch 0, ticks at least 100 pixels apart: whole, round epochs (0, 2, 4, ... or 0, 5, 10, ...)
+        loss.getStyler().setXAxisMin(0.0);
+        loss.getStyler().setXAxisTickMarkSpacingHint(100);
         XYChart acc = new XYChartBuilder().width(640).height(420).title("accuracy").xAxisTitle("epoch")
                 .yAxisTitle("accuracy").build();
         List<Double> ep = new ArrayList<>();
@@ -57,6 +60,7 @@ final class Plots {
         }
         acc.addSeries("test", ep, test);
         acc.getStyler().setXAxisDecimalPattern("0");
+        acc.getStyler().setXAxisTickMarkSpacingHint(100);
         acc.getStyler().setYAxisDecimalPattern("0.000");
         String name = png.toString();
         String base = name.endsWith(".png") ? name.substring(0, name.length() - 4) : name;

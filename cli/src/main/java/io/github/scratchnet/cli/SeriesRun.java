@@ -99,7 +99,14 @@ final class SeriesRun {
         loss.addSeries("loss", ep, l).setMarker(SeriesMarkers.NONE);
         loss.getStyler().setLegendVisible(false);
         loss.getStyler().setXAxisDecimalPattern("0");
+        loss.getStyler().setXAxisMin(0.0);
+        loss.getStyler().setXAxisTickMarkSpacingHint(100);
         loss.getStyler().setYAxisLogarithmic(true);
+        // whole decades at both ends, so at least two labelled ticks
+        double low = l.stream().filter(v -> v > 0).min(Double::compare).orElse(1e-3);
+        double high = l.stream().filter(Double::isFinite).max(Double::compare).orElse(1.0);
+        loss.getStyler().setYAxisMin(Math.pow(10, Math.floor(Math.log10(low))));
+        loss.getStyler().setYAxisMax(Math.pow(10, Math.ceil(Math.log10(Math.max(high, low * 10)))));
         String name = png.toString();
         BitmapEncoder.saveBitmap(List.of(fig, loss), 1, 2, name.substring(0, name.length() - 4), BitmapEncoder.BitmapFormat.PNG);
     }

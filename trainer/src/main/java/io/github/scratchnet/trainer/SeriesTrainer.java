@@ -29,6 +29,11 @@ import org.nd4j.linalg.factory.Nd4j;
 public final class SeriesTrainer extends TrainingRun {
     public static final int DEFAULT_BPTT = 30;
     public static final long DEFAULT_HIDDEN = 100;
+    /**
+     * At most one checkpoint per 2 s before the last epoch: an epoch here takes 10-30 ms, and a
+     * checkpoint (params, Adam's moments, every step's loss so far) costs more than that to write.
+     */
+    public static final long CHECKPOINT_EVERY_NANOS = 2_000_000_000L;
 
     private final SeriesModel model;
     private final SinCurve series;
@@ -86,11 +91,16 @@ public final class SeriesTrainer extends TrainingRun {
         p.setProperty("bptt_length", Integer.toString(bpttLength));
     }
 
-    /** Trains the remaining epochs, writing {@code checkpoint} (if not null) after each; each finished epoch goes to {@code onEpoch}. */
+    /**
+     * Trains the remaining epochs, writing {@code checkpoint} (if not null) after the last and, before
+     * it, after an epoch that ends {@link #CHECKPOINT_EVERY_NANOS} or more after the last save; each
+     * finished epoch goes to {@code onEpoch}.
+     */
     public History run(Path checkpoint, Consumer<History.Epoch> onEpoch) throws IOException {
         int steps = batches.iterations();
         long total = (long) steps * config.epochs();
         Schedule schedule = config.fullSchedule(steps);
+        long saved = System.nanoTime();
         for (int epoch = epochsDone; epoch < config.epochs(); epoch++) {
             long start = System.nanoTime();
             model.resetState();
@@ -116,8 +126,10 @@ public final class SeriesTrainer extends TrainingRun {
                     Double.NaN, optimizer.learningRate(), (System.nanoTime() - start) / 1e9);
             history.addEpoch(e);
             epochsDone = epoch + 1;
-            if (checkpoint != null) {
+            boolean last = epochsDone == config.epochs();
+            if (checkpoint != null && (last || System.nanoTime() - saved >= CHECKPOINT_EVERY_NANOS)) {
                 Checkpoint.save(checkpoint, this);
+                saved = System.nanoTime();
             }
             onEpoch.accept(e);
         }
