@@ -5,6 +5,7 @@ import io.github.scratchnet.core.ConvGeometry;
 import io.github.scratchnet.core.Shapes;
 import io.github.scratchnet.core.cpu.MaxPool;
 import io.github.scratchnet.core.cpu.SampleConv;
+import io.github.scratchnet.core.cpu.Winograd;
 import io.github.scratchnet.layers.Convolution;
 import io.github.scratchnet.layers.Layer;
 import io.github.scratchnet.layers.Pooling;
@@ -20,6 +21,11 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * too, the 2x2 max pooling after the ReLU (float32): forward then returns the pooling's output
  * and backward takes the pooling's gradient. dW and db are the step's own arrays, under the
  * convolution's keys.
+ * <p>
+ * A 3x3, stride-1 convolution over {@link #WINOGRAD_MIN_CHANNELS} or more channels computes its
+ * forward pass by Winograd's F(2x2, 3x3) ({@link Winograd}: 16 multiplications per 2x2 tile
+ * instead of 36), the ReLU in the same pass and a fused pooling after it by {@link MaxPool};
+ * backward stays the per-sample kernel's. {@code -Dscratchnet.winograd=false} turns it off.
  */
 final class ConvolutionStep extends Step {
     private final Convolution conv;
@@ -27,6 +33,11 @@ final class ConvolutionStep extends Step {
     /** The fused pooling, or null. */
     private final Pooling pooling;
     private SampleConv kernel;
+    private Winograd winograd;
+
+    /** Below this many input channels the transforms cost more than the multiplications they save. */
+    static final int WINOGRAD_MIN_CHANNELS = 8;
+    static final boolean WINOGRAD = !"false".equals(System.getProperty("scratchnet.winograd"));
 
     // set by forward, read by backward
     private INDArray x;
@@ -74,7 +85,17 @@ final class ConvolutionStep extends Step {
             }
             pooled = new SampleConv.Pool2x2(pg, poolOut, argMax);
         }
-        kernel.forward(this.x, w2d, conv.params().get("b"), out, relu, pooled);
+        if (WINOGRAD && g.c >= WINOGRAD_MIN_CHANNELS && Winograd.applies(g)) {
+            if (winograd == null || !winograd.geometry().equals(g)) {
+                winograd = new Winograd(g, fn, type);
+            }
+            winograd.forward(this.x, w2d, conv.params().get("b"), out, relu);
+            if (pooled != null) {
+                MaxPool.forward(out, pooled.g(), poolOut, argMax);
+            }
+        } else {
+            kernel.forward(this.x, w2d, conv.params().get("b"), out, relu, pooled);
+        }
         return pooled != null ? poolOut : out;
     }
 
