@@ -25,7 +25,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * A 3x3, stride-1 convolution over {@link #WINOGRAD_MIN_CHANNELS} or more channels computes its
  * forward pass by Winograd's F(2x2, 3x3) ({@link Winograd}: 16 multiplications per 2x2 tile
  * instead of 36), the ReLU in the same pass and a fused pooling after it by {@link MaxPool};
- * backward stays the per-sample kernel's. {@code -Dscratchnet.winograd=false} turns it off.
+ * backward stays the per-sample kernel's. Off until its speed is measured: {@code -Dscratchnet.winograd=true} turns it on.
  */
 final class ConvolutionStep extends Step {
     private final Convolution conv;
@@ -37,7 +37,7 @@ final class ConvolutionStep extends Step {
 
     /** Below this many input channels the transforms cost more than the multiplications they save. */
     static final int WINOGRAD_MIN_CHANNELS = 8;
-    static final boolean WINOGRAD = !"false".equals(System.getProperty("scratchnet.winograd"));
+    static final boolean WINOGRAD = "true".equals(System.getProperty("scratchnet.winograd"));
 
     // set by forward, read by backward
     private INDArray x;
