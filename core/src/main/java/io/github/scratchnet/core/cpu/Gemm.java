@@ -58,6 +58,15 @@ public final class Gemm {
         withThreads(1, work);
     }
 
+    /**
+     * Runs body(worker, item) for items 0..n-1 over the worker threads ({@link Workers#forEachItem}),
+     * each GEMM it calls on its worker's thread alone and the BLAS single-threaded.
+     */
+    public static void onWorkers(int n, Workers.Item body) {
+        singleThreaded();
+        onThisThread(() -> Workers.forEachItem(n, (w, i) -> onThisThread(() -> body.run(w, i))));
+    }
+
     /** Runs {@code work} with each FLOAT GEMM it calls on this thread spread over {@code threads} threads. */
     public static void withThreads(int threads, Runnable work) {
         int before = ONEDNN ? OneDnn.maxThreads() : threads;

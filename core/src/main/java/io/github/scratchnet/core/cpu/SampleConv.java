@@ -437,10 +437,9 @@ public final class SampleConv {
      * Runs body(worker index, item) for items 0..n-1 over the worker threads (see
      * {@link Workers#forEachItem}), each GEMM on its worker's thread alone.
      */
-    private void forEachItem(int n, SampleBody body) {
-        Gemm.singleThreaded();
+    private void forEachItem(int n, Workers.Item body) {
         ensureWorkers();
-        Gemm.onThisThread(() -> Workers.forEachItem(n, (w, i) -> Gemm.onThisThread(() -> body.run(w, i))));
+        Gemm.onWorkers(n, body);
     }
 
     /** Makes a Worker for each worker thread {@link Workers#count()} now allows. */
@@ -453,11 +452,6 @@ public final class SampleConv {
             }
             workers = more;
         }
-    }
-
-    @FunctionalInterface
-    private interface SampleBody {
-        void run(int worker, int item);
     }
 
     /**

@@ -77,6 +77,9 @@ public final class Winograd {
         final double[] v;
         final double[] m;
         final double[] output = new double[fn * g.oh * g.ow];
+        /** One tile's 4x4 patch, and its 2x4 half-transformed output. */
+        final double[] patch = new double[16];
+        final double[] half = new double[8];
         final float[] narrow;
         final INDArray vArray;
         final INDArray mArray;
@@ -104,11 +107,7 @@ public final class Winograd {
         int per = Math.max(1, Math.min(n, (GROUP_TILES + tiles - 1) / tiles));
         ensureWorkers(per);
         int groups = (n + per - 1) / per;
-        Gemm.singleThreaded();
-        Gemm.onThisThread(() -> Workers.forEachItem(groups, (w, i) -> Gemm.onThisThread(() -> {
-            int from = i * per;
-            group(x, from, Math.min(n, from + per), workers[w], bias, out, relu);
-        })));
+        Gemm.onWorkers(groups, (w, i) -> group(x, i * per, Math.min(n, i * per + per), workers[w], bias, out, relu));
     }
 
     private void ensureWorkers(int samples) {
@@ -128,9 +127,9 @@ public final class Winograd {
         int used = (to - from) * tiles;
         for (int s = from; s < to; s++) {
             load(x, (long) s * g.sampleSize(), wk.input, g.sampleSize(), wk.narrow);
-            transformInput(wk.input, wk.v, cols, (s - from) * tiles);
+            transformInput(wk.input, wk.v, cols, (s - from) * tiles, wk.patch);
         }
-        store(wk.v, wk.vArray, 16 * g.c * cols, wk);
+        storeAt(wk.v, wk.vArray, 0, 16 * g.c * cols, wk.narrow);
         for (int xi = 0; xi < 16; xi++) {
             Gemm.gemm(false, false, fn, used, g.c, u, (long) xi * fn * g.c, g.c, wk.vArray, (long) xi * g.c * cols, cols,
                     0.0, wk.mArray, (long) xi * fn * cols, cols);
@@ -138,8 +137,8 @@ public final class Winograd {
         load(wk.mArray, 0, wk.m, 16 * fn * cols, wk.narrow);
         int plane = g.oh * g.ow;
         for (int s = from; s < to; s++) {
-            transformOutput(wk.m, cols, (s - from) * tiles, bias, relu, wk.output);
-            storeSample(wk.output, out, (long) s * fn * plane, fn * plane, wk);
+            transformOutput(wk.m, cols, (s - from) * tiles, bias, relu, wk.output, wk.half);
+            storeAt(wk.output, out, (long) s * fn * plane, fn * plane, wk.narrow);
         }
     }
 
@@ -171,15 +170,14 @@ public final class Winograd {
                 }
             }
         }
-        storePlain(uh, u, uh.length);
+        storeAt(uh, u, 0, uh.length, type == DataType.FLOAT ? new float[uh.length] : null);
     }
 
     /**
      * V[ξ][c][column + t] = (Bᵀ · d · B)[ξ] for each channel c and tile t of one sample, d its 4x4
      * input patch (zeros outside the image); Bᵀ = [[1,0,-1,0], [0,1,1,0], [0,-1,1,0], [0,1,0,-1]].
      */
-    private void transformInput(double[] in, double[] v, int cols, int column) {
-        double[] d = new double[16];
+    private void transformInput(double[] in, double[] v, int cols, int column, double[] d) {
         int step = g.c * cols;
         for (int c = 0; c < g.c; c++) {
             int planeAt = c * g.h * g.w;
@@ -220,9 +218,8 @@ public final class Winograd {
      * One sample's (FN, OH, OW) output from M[ξ][f][column + t]: Y = Aᵀ · M · A + b, Aᵀ =
      * [[1,1,1,0], [0,1,-1,-1]], the tile's part inside the plane; then max(0, ·) where relu.
      */
-    private void transformOutput(double[] m, int cols, int column, double[] bias, boolean relu, double[] out) {
+    private void transformOutput(double[] m, int cols, int column, double[] bias, boolean relu, double[] out, double[] a) {
         int step = fn * cols;
-        double[] a = new double[8];
         for (int f = 0; f < fn; f++) {
             int planeAt = f * g.oh * g.ow;
             for (int ty = 0; ty < tileRows; ty++) {
@@ -266,19 +263,7 @@ public final class Winograd {
         }
     }
 
-    /** The first count elements of from into the array at 0, through the worker's narrowing scratch. */
-    private void store(double[] from, INDArray to, int count, Worker wk) {
-        storeAt(from, to, 0, count, wk.narrow);
-    }
-
-    private void storeSample(double[] from, INDArray to, long at, int count, Worker wk) {
-        storeAt(from, to, at, count, wk.narrow);
-    }
-
-    private void storePlain(double[] from, INDArray to, int count) {
-        storeAt(from, to, 0, count, type == DataType.FLOAT ? new float[count] : null);
-    }
-
+    /** to[at .. at+count) = from's first count elements, narrowed through {@code narrow} for FLOAT. */
     private void storeAt(double[] from, INDArray to, long at, int count, float[] narrow) {
         long address = RawMemory.span(to, at, count);
         if (type == DataType.DOUBLE) {
