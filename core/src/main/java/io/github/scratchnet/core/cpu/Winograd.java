@@ -30,9 +30,11 @@ public final class Winograd {
     private final ConvGeometry g;
     private final int fn;
     private final DataType type;
-    /** Tiles of an output plane: rows, columns, all. */
+    /** Tiles of an output plane: rows, columns; a row holds one more tile (its last unused), so that each step runs over a whole plane. */
     private final int tileRows;
     private final int tileCols;
+    private final int width;
+    /** Tiles of a plane as laid out: tileRows x width. */
     private final int tiles;
     /** The transformed filters, (16, FN, C): U[ξ][f][c]. */
     private final INDArray u;
@@ -56,7 +58,8 @@ public final class Winograd {
         this.type = type;
         this.tileRows = (g.oh + 1) / 2;
         this.tileCols = (g.ow + 1) / 2;
-        this.tiles = tileRows * tileCols;
+        this.width = tileCols + 1;
+        this.tiles = tileRows * width;
         this.u = Nd4j.create(type, 16, fn, g.c);
     }
 
@@ -64,28 +67,31 @@ public final class Winograd {
         return g;
     }
 
-    /** Multiplications of one sample's convolution: 16 per tile, filter and channel. */
+    /** Multiplications of one sample's convolution: 16 per tile, filter and channel (the unused tile of each row counts). */
     public long multiplications() {
         return 16L * tiles * fn * g.c;
     }
 
     /** Scratch of one worker for a group of {@code samples}: heap transforms, and the GEMMs' operands. */
     private final class Worker {
-        final int samples;
         final int columns;
         final double[] input = new double[g.sampleSize()];
+        /**
+         * One input plane split by the parity of its (padded) rows and columns: [even row, even
+         * column], [even, odd], [odd, even], [odd, odd], each (tileRows + 1) x width and one more;
+         * the padding's places stay zero.
+         */
+        final double[][] parts = new double[4][(tileRows + 1) * width + 1];
         final double[] v;
         final double[] m;
+        /** One output plane's four tile corners, tile by tile: (4, tiles). */
+        final double[] corners = new double[4 * tiles];
         final double[] output = new double[fn * g.oh * g.ow];
-        /** One tile's 4x4 patch, and its 2x4 half-transformed output. */
-        final double[] patch = new double[16];
-        final double[] half = new double[8];
         final float[] narrow;
         final INDArray vArray;
         final INDArray mArray;
 
         Worker(int samples) {
-            this.samples = samples;
             this.columns = samples * tiles;
             this.v = new double[16 * g.c * columns];
             this.m = new double[16 * fn * columns];
@@ -127,7 +133,10 @@ public final class Winograd {
         int used = (to - from) * tiles;
         for (int s = from; s < to; s++) {
             load(x, (long) s * g.sampleSize(), wk.input, g.sampleSize(), wk.narrow);
-            transformInput(wk.input, wk.v, cols, (s - from) * tiles, wk.patch);
+            for (int c = 0; c < g.c; c++) {
+                split(wk.input, c * g.h * g.w, wk.parts);
+                transformInput(wk.parts, wk.v, c * cols + (s - from) * tiles, g.c * cols);
+            }
         }
         storeAt(wk.v, wk.vArray, 0, 16 * g.c * cols, wk.narrow);
         for (int xi = 0; xi < 16; xi++) {
@@ -137,7 +146,10 @@ public final class Winograd {
         load(wk.mArray, 0, wk.m, 16 * fn * cols, wk.narrow);
         int plane = g.oh * g.ow;
         for (int s = from; s < to; s++) {
-            transformOutput(wk.m, cols, (s - from) * tiles, bias, relu, wk.output, wk.half);
+            for (int f = 0; f < fn; f++) {
+                transformOutput(wk.m, f * cols + (s - from) * tiles, fn * cols, bias[f], wk.corners);
+                place(wk.corners, relu, wk.output, f * plane);
+            }
             storeAt(wk.output, out, (long) s * fn * plane, fn * plane, wk.narrow);
         }
     }
@@ -173,77 +185,85 @@ public final class Winograd {
         storeAt(uh, u, 0, uh.length, type == DataType.FLOAT ? new float[uh.length] : null);
     }
 
-    /**
-     * V[ξ][c][column + t] = (Bᵀ · d · B)[ξ] for each channel c and tile t of one sample, d its 4x4
-     * input patch (zeros outside the image); Bᵀ = [[1,0,-1,0], [0,1,1,0], [0,-1,1,0], [0,1,0,-1]].
-     */
-    private void transformInput(double[] in, double[] v, int cols, int column, double[] d) {
-        int step = g.c * cols;
-        for (int c = 0; c < g.c; c++) {
-            int planeAt = c * g.h * g.w;
-            for (int ty = 0; ty < tileRows; ty++) {
-                int y0 = 2 * ty - g.pad;
-                for (int tx = 0; tx < tileCols; tx++) {
-                    int x0 = 2 * tx - g.pad;
-                    boolean inside = y0 >= 0 && x0 >= 0 && y0 + 4 <= g.h && x0 + 4 <= g.w;
-                    for (int r = 0; r < 4; r++) {
-                        int y = y0 + r;
-                        int rowAt = planeAt + y * g.w + x0;
-                        for (int q = 0; q < 4; q++) {
-                            d[r * 4 + q] = inside || (y >= 0 && y < g.h && x0 + q >= 0 && x0 + q < g.w) ? in[rowAt + q] : 0.0;
-                        }
-                    }
-                    for (int q = 0; q < 4; q++) {                 // Bᵀ · d, column by column
-                        double d0 = d[q], d1 = d[4 + q], d2 = d[8 + q], d3 = d[12 + q];
-                        d[q] = d0 - d2;
-                        d[4 + q] = d1 + d2;
-                        d[8 + q] = d2 - d1;
-                        d[12 + q] = d1 - d3;
-                    }
-                    int at = c * cols + column + ty * tileCols + tx;
-                    for (int r = 0; r < 4; r++) {                 // (Bᵀ · d) · B, row by row
-                        double e0 = d[r * 4], e1 = d[r * 4 + 1], e2 = d[r * 4 + 2], e3 = d[r * 4 + 3];
-                        int xi = at + r * 4 * step;
-                        v[xi] = e0 - e2;
-                        v[xi + step] = e1 + e2;
-                        v[xi + 2 * step] = e2 - e1;
-                        v[xi + 3 * step] = e1 - e3;
-                    }
-                }
+    /** The plane of {@code in} from {@code at} into its four parity parts (padded coordinates: the image starts at (pad, pad)). */
+    private void split(double[] in, int at, double[][] parts) {
+        for (int y = 0; y < g.h; y++) {
+            int py = y + g.pad;
+            int row = (py >> 1) * width;
+            int rowAt = at + y * g.w;
+            for (int x = 0; x < g.w; x++) {
+                int px = x + g.pad;
+                parts[((py & 1) << 1) | (px & 1)][row + (px >> 1)] = in[rowAt + x];
             }
         }
     }
 
     /**
-     * One sample's (FN, OH, OW) output from M[ξ][f][column + t]: Y = Aᵀ · M · A + b, Aᵀ =
-     * [[1,1,1,0], [0,1,-1,-1]], the tile's part inside the plane; then max(0, ·) where relu.
+     * V[ξ][column + t] (rows of V {@code step} apart) = (Bᵀ · d · B)[ξ] for each tile t of one
+     * plane, d its 4x4 patch; Bᵀ = [[1,0,-1,0], [0,1,1,0], [0,-1,1,0], [0,1,0,-1]]. Tile t = (ty,
+     * tx) at ty·width + tx reads rows 2ty..2ty+3 and columns 2tx..2tx+3 of the padded plane: in
+     * the parity parts, places t, t + 1, t + width and t + width + 1. One pass over the plane's
+     * tiles, the same arithmetic for each, so the loop runs in vector registers.
      */
-    private void transformOutput(double[] m, int cols, int column, double[] bias, boolean relu, double[] out, double[] a) {
-        int step = fn * cols;
-        for (int f = 0; f < fn; f++) {
-            int planeAt = f * g.oh * g.ow;
-            for (int ty = 0; ty < tileRows; ty++) {
-                for (int tx = 0; tx < tileCols; tx++) {
-                    int at = f * cols + column + ty * tileCols + tx;
-                    for (int q = 0; q < 4; q++) {                 // Aᵀ · M, column by column
-                        double m0 = m[at + q * step], m1 = m[at + (4 + q) * step];
-                        double m2 = m[at + (8 + q) * step], m3 = m[at + (12 + q) * step];
-                        a[q] = m0 + m1 + m2;
-                        a[4 + q] = m1 - m2 - m3;
-                    }
-                    for (int r = 0; r < 2; r++) {                 // (Aᵀ · M) · A
-                        int y = 2 * ty + r;
-                        if (y >= g.oh) {
-                            break;
-                        }
-                        double y0 = a[r * 4] + a[r * 4 + 1] + a[r * 4 + 2] + bias[f];
-                        double y1 = a[r * 4 + 1] - a[r * 4 + 2] - a[r * 4 + 3] + bias[f];
-                        int o = planeAt + y * g.ow + 2 * tx;
-                        out[o] = relu && y0 < 0 ? 0.0 : y0;
-                        if (2 * tx + 1 < g.ow) {
-                            out[o + 1] = relu && y1 < 0 ? 0.0 : y1;
-                        }
-                    }
+    private void transformInput(double[][] parts, double[] v, int column, int step) {
+        double[] ee = parts[0], eo = parts[1], oe = parts[2], oo = parts[3];
+        int w = width;
+        for (int t = 0; t < tiles; t++) {
+            double a0 = ee[t], a1 = eo[t], a2 = ee[t + 1], a3 = eo[t + 1];                 // patch row 0
+            double b0 = oe[t], b1 = oo[t], b2 = oe[t + 1], b3 = oo[t + 1];                 // row 1
+            double c0 = ee[t + w], c1 = eo[t + w], c2 = ee[t + w + 1], c3 = eo[t + w + 1]; // row 2
+            double d0 = oe[t + w], d1 = oo[t + w], d2 = oe[t + w + 1], d3 = oo[t + w + 1]; // row 3
+            double p0 = a0 - c0, p1 = a1 - c1, p2 = a2 - c2, p3 = a3 - c3;                 // Bᵀ · d
+            double q0 = b0 + c0, q1 = b1 + c1, q2 = b2 + c2, q3 = b3 + c3;
+            double r0 = c0 - b0, r1 = c1 - b1, r2 = c2 - b2, r3 = c3 - b3;
+            double s0 = b0 - d0, s1 = b1 - d1, s2 = b2 - d2, s3 = b3 - d3;
+            int o = column + t;                                                            // (Bᵀ · d) · B
+            timesB(v, o, step, p0, p1, p2, p3);
+            timesB(v, o + 4 * step, step, q0, q1, q2, q3);
+            timesB(v, o + 8 * step, step, r0, r1, r2, r3);
+            timesB(v, o + 12 * step, step, s0, s1, s2, s3);
+        }
+    }
+
+    /** One row x of Bᵀ · d times B, into v at o, o + step, o + 2·step and o + 3·step. */
+    private static void timesB(double[] v, int o, int step, double x0, double x1, double x2, double x3) {
+        v[o] = x0 - x2;
+        v[o + step] = x1 + x2;
+        v[o + 2 * step] = x2 - x1;
+        v[o + 3 * step] = x1 - x3;
+    }
+
+    /**
+     * The four corners of each output tile of one plane, from M[ξ][column + t] (rows {@code step}
+     * apart): Y = Aᵀ · M · A + bias, Aᵀ = [[1,1,1,0], [0,1,-1,-1]]; corners (4, tiles): top left,
+     * top right, bottom left, bottom right.
+     */
+    private void transformOutput(double[] m, int column, int step, double bias, double[] corners) {
+        int n = tiles;
+        for (int t = 0; t < n; t++) {
+            int o = column + t;
+            double m0 = m[o], m1 = m[o + step], m2 = m[o + 2 * step], m3 = m[o + 3 * step];
+            double m4 = m[o + 4 * step], m5 = m[o + 5 * step], m6 = m[o + 6 * step], m7 = m[o + 7 * step];
+            double m8 = m[o + 8 * step], m9 = m[o + 9 * step], m10 = m[o + 10 * step], m11 = m[o + 11 * step];
+            double m12 = m[o + 12 * step], m13 = m[o + 13 * step], m14 = m[o + 14 * step], m15 = m[o + 15 * step];
+            double a0 = m0 + m4 + m8, a1 = m1 + m5 + m9, a2 = m2 + m6 + m10, a3 = m3 + m7 + m11;      // Aᵀ · M
+            double b0 = m4 - m8 - m12, b1 = m5 - m9 - m13, b2 = m6 - m10 - m14, b3 = m7 - m11 - m15;
+            corners[t] = a0 + a1 + a2 + bias;                                                     // · A
+            corners[n + t] = a1 - a2 - a3 + bias;
+            corners[2 * n + t] = b0 + b1 + b2 + bias;
+            corners[3 * n + t] = b1 - b2 - b3 + bias;
+        }
+    }
+
+    /** The tiles' corners into the (OH, OW) plane at out[at], the parts inside the plane; then max(0, ·) where relu. */
+    private void place(double[] corners, boolean relu, double[] out, int at) {
+        for (int ty = 0; ty < tileRows; ty++) {
+            for (int r = 0; r < 2 && 2 * ty + r < g.oh; r++) {
+                int row = at + (2 * ty + r) * g.ow;
+                int from = 2 * r * tiles + ty * width;
+                for (int x = 0; x < g.ow; x++) {
+                    double y = corners[from + (x & 1) * tiles + (x >> 1)];
+                    out[row + x] = relu && y < 0 ? 0.0 : y;
                 }
             }
         }
