@@ -4,6 +4,7 @@ import io.github.scratchnet.core.Backend;
 import io.github.scratchnet.core.DType;
 import io.github.scratchnet.core.Shapes;
 import io.github.scratchnet.core.io.AtomicFiles;
+import io.github.scratchnet.engine.Arithmetic;
 import io.github.scratchnet.engine.CpuRuntime;
 import io.github.scratchnet.engine.Engine;
 import io.github.scratchnet.engine.Plan;
@@ -172,16 +173,21 @@ final class Bench implements Callable<Integer> {
         }
         result.put("steps", table);
 
-        CpuRuntime.GemmBound gemm = CpuRuntime.gemmBound(net, batchSize, perStepRounds, threads());
-        result.put("gemm_gflop_per_step", gemm.flop() / 1e9);
-        result.put("gemm_only_step_ms", gemm.ms());
-        result.put("gemm_only_library", gemm.library());
-        result.put("gemm_only_openblas_ms", gemm.openBlasMs());
-        if (!Double.isNaN(gemm.oneDnnMs())) {
-            result.put("gemm_only_onednn_ms", gemm.oneDnnMs());
-        }
-        result.put("gemm_gflops", gemm.flop() / 1e9 / (gemm.ms() / 1000));
+        // The arithmetic: the multiplications the plan's products perform, and the least time a step's
+        // products take alone, in the book's im2row form and at Winograd's reduced arithmetic.
+        Arithmetic.Form planForm = engine == Engine.FAST ? Arithmetic.Form.PLAN : Arithmetic.Form.IM2ROW;
+        long mults = Arithmetic.multiplications(net, batchSize, planForm);
+        result.put("multiplications_per_step", mults);
+        result.put("multiplications_form", Arithmetic.multiplications(net, batchSize, Arithmetic.Form.IM2ROW) == mults
+                ? "im2row" : "winograd forward");
+        result.put("step_gflops", 2.0 * mults / 1e9 / (stepMs / 1000));
+        CpuRuntime.GemmBound gemm = CpuRuntime.gemmBound(net, batchSize, Arithmetic.Form.IM2ROW, perStepRounds, threads());
+        putBound(result, "gemm", gemm);
         result.put("step_vs_gemm_only", stepMs / gemm.ms());
+        CpuRuntime.GemmBound reduced = CpuRuntime.gemmBound(net, batchSize, Arithmetic.Form.REDUCED, perStepRounds, threads());
+        putBound(result, "reduced_gemm", reduced);
+        result.put("reduced_vs_im2row_flop", reduced.flop() / gemm.flop());
+        result.put("step_vs_reduced_gemm_only", stepMs / reduced.ms());
 
         // Inference on the test set (or random images).
         Dataset test = data != null ? Common.mnist(common, false) : null;
@@ -197,6 +203,18 @@ final class Bench implements Callable<Integer> {
         print(result);
         writeJson(result);
         return 0;
+    }
+
+    /** A GEMM bound's figures under {@code prefix}: FLOP per step, time alone (each library's too) and rate. */
+    private static void putBound(Map<String, Object> result, String prefix, CpuRuntime.GemmBound bound) {
+        result.put(prefix + "_gflop_per_step", bound.flop() / 1e9);
+        result.put(prefix + "_only_step_ms", bound.ms());
+        result.put(prefix + "_only_library", bound.library());
+        result.put(prefix + "_only_openblas_ms", bound.openBlasMs());
+        if (!Double.isNaN(bound.oneDnnMs())) {
+            result.put(prefix + "_only_onednn_ms", bound.oneDnnMs());
+        }
+        result.put(prefix + "_gflops", bound.flop() / 1e9 / (bound.ms() / 1000));
     }
 
     private void writeJson(Map<String, Object> result) throws java.io.IOException {
@@ -257,12 +275,13 @@ final class Bench implements Callable<Integer> {
         System.out.println("cpu: " + r.get("cpu"));
         System.out.printf(Locale.ROOT, "training:  %.1f ms/step, %.0f images/s (augment %s)%n", r.get("train_step_ms"),
                 r.get("train_images_per_s"), r.get("augment"));
-        System.out.printf(Locale.ROOT, "GEMMs alone: %.2f GFLOP/step in %.1f ms (%.0f GFLOP/s, %s%s): the step takes %.2fx that%n",
-                r.get("gemm_gflop_per_step"), r.get("gemm_only_step_ms"), r.get("gemm_gflops"), r.get("gemm_only_library"),
-                r.containsKey("gemm_only_onednn_ms")
-                        ? String.format(Locale.ROOT, "; OpenBLAS %.1f ms, oneDNN %.1f ms", r.get("gemm_only_openblas_ms"), r.get("gemm_only_onednn_ms"))
-                        : "",
-                r.get("step_vs_gemm_only"));
+        System.out.printf(Locale.ROOT, "arithmetic: %.2f G multiplications/step (%s), %.0f GFLOP/s over the whole step%n",
+                ((Number) r.get("multiplications_per_step")).doubleValue() / 1e9, r.get("multiplications_form"), r.get("step_gflops"));
+        System.out.println("GEMMs alone, im2row:   " + bound(r, "gemm") + String.format(Locale.ROOT, ": the step takes %.2fx that",
+                r.get("step_vs_gemm_only")));
+        System.out.println("GEMMs alone, Winograd: " + bound(r, "reduced_gemm") + String.format(Locale.ROOT,
+                ": %.2fx the im2row FLOP (F(2x2,3x3) forward and input gradient of 3x3 stride-1 convolutions)",
+                r.get("reduced_vs_im2row_flop")));
         System.out.printf(Locale.ROOT, "inference: %.0f images/s (batch 100), %.0f images/s (batch 1000)%n",
                 r.get("inference_images_per_s_batch100"), r.get("inference_images_per_s_batch1000"));
         System.out.printf(Locale.ROOT, "peak RSS:  %.0f MB after the training steps, %.0f MB in all (the GEMM bound and batch-1000 inference use more)%n",
@@ -272,6 +291,14 @@ final class Bench implements Callable<Integer> {
             System.out.printf(Locale.ROOT, "%-7s %-76s %8.2f %8.2f%n", row.get("layers"), row.get("step"), row.get("forward_ms"),
                     row.get("backward_ms"));
         }
+    }
+
+    /** One GEMM bound as a line: FLOP, time, rate and library, each library's time. */
+    private static String bound(Map<String, Object> r, String prefix) {
+        return String.format(Locale.ROOT, "%.2f GFLOP/step in %.1f ms (%.0f GFLOP/s, %s%s)", r.get(prefix + "_gflop_per_step"),
+                r.get(prefix + "_only_step_ms"), r.get(prefix + "_gflops"), r.get(prefix + "_only_library"),
+                r.containsKey(prefix + "_only_onednn_ms") ? String.format(Locale.ROOT, "; OpenBLAS %.1f ms, oneDNN %.1f ms",
+                        r.get(prefix + "_only_openblas_ms"), r.get(prefix + "_only_onednn_ms")) : "");
     }
 
     /** A small JSON writer for the result map (numbers, strings, lists and maps). */
