@@ -10,6 +10,7 @@ import io.github.scratchnet.engine.Engine;
 import io.github.scratchnet.engine.Plan;
 import io.github.scratchnet.engine.Step;
 import io.github.scratchnet.layers.Dropout;
+import io.github.scratchnet.layers.Model;
 import io.github.scratchnet.layers.Sequential;
 import io.github.scratchnet.optimizers.Optimizer;
 import io.github.scratchnet.optimizers.OptimizerKind;
@@ -199,10 +200,50 @@ final class Bench implements Callable<Integer> {
             double sec = (System.nanoTime() - t0) / 1e9;
             result.put("inference_images_per_s_batch" + b, images.size(0) / sec);
         }
+        // Where inference's time goes: classify's batches again, each part timed, in ms per 100 images.
+        for (int b : new int[] {100, 1000}) {
+            double[] parts = inferenceParts(plan, images, b);
+            for (int i = 0; i < planSteps.size(); i++) {
+                table.get(i).put("inference_ms_per_100_batch" + b, parts[i + 1]);
+            }
+            result.put("inference_batch_copy_ms_per_100_batch" + b, parts[0]);
+            result.put("inference_argmax_ms_per_100_batch" + b, parts[planSteps.size() + 1]);
+        }
         result.put("peak_rss_mb", peakRssMb());
         print(result);
         writeJson(result);
         return 0;
+    }
+
+    /**
+     * Classify's work on {@code images} in batches of {@code b}, each part timed: the copy of the
+     * batch, each step of the plan in test mode, the argmax; ms per 100 images, in that order.
+     */
+    private static double[] inferenceParts(Plan plan, INDArray images, int b) {
+        List<Step> steps = plan.steps();
+        double[] ms = new double[steps.size() + 2];
+        long n = images.size(0);
+        INDArray batch = null;
+        for (long from = 0; from < n; from += b) {
+            long t0 = System.nanoTime();
+            INDArray view = images.get(NDArrayIndex.interval(from, Math.min(n, from + b)));
+            batch = batch != null && batch.size(0) == view.size(0) ? batch.assign(view) : view.dup('c');
+            INDArray a = plan.network().input(batch);
+            long t1 = System.nanoTime();
+            ms[0] += (t1 - t0) / 1e6;
+            for (int i = 0; i < steps.size(); i++) {
+                a = steps.get(i).forward(a, false);
+                long t2 = System.nanoTime();
+                ms[i + 1] += (t2 - t1) / 1e6;
+                t1 = t2;
+            }
+            Model.classesOf(a);
+            ms[steps.size() + 1] += (System.nanoTime() - t1) / 1e6;
+        }
+        for (int i = 0; i < ms.length; i++) {
+            ms[i] *= 100.0 / n;
+        }
+        return ms;
     }
 
     /** A GEMM bound's figures under {@code prefix}: FLOP per step, time alone (each library's too) and rate. */
@@ -286,11 +327,18 @@ final class Bench implements Callable<Integer> {
                 r.get("inference_images_per_s_batch100"), r.get("inference_images_per_s_batch1000"));
         System.out.printf(Locale.ROOT, "peak RSS:  %.0f MB after the training steps, %.0f MB in all (the GEMM bound and batch-1000 inference use more)%n",
                 r.get("peak_rss_training_mb"), r.get("peak_rss_mb"));
-        System.out.printf(Locale.ROOT, "%-7s %-76s %8s %8s%n", "layers", "step", "fwd ms", "bwd ms");
+        System.out.printf(Locale.ROOT, "training step (batch %s) per step of the plan; inference per 100 images, batch 100 and 1000%n",
+                r.get("batch_size"));
+        System.out.printf(Locale.ROOT, "%-7s %-76s %8s %8s %8s %8s%n", "layers", "step", "fwd ms", "bwd ms", "inf 100", "inf 1000");
+        System.out.printf(Locale.ROOT, "%-7s %-76s %8s %8s %8.2f %8.2f%n", "", "(the batch's copy)", "", "",
+                r.get("inference_batch_copy_ms_per_100_batch100"), r.get("inference_batch_copy_ms_per_100_batch1000"));
         for (Map<String, Object> row : (List<Map<String, Object>>) r.get("steps")) {
-            System.out.printf(Locale.ROOT, "%-7s %-76s %8.2f %8.2f%n", row.get("layers"), row.get("step"), row.get("forward_ms"),
-                    row.get("backward_ms"));
+            System.out.printf(Locale.ROOT, "%-7s %-76s %8.2f %8.2f %8.2f %8.2f%n", row.get("layers"), row.get("step"),
+                    row.get("forward_ms"), row.get("backward_ms"), row.get("inference_ms_per_100_batch100"),
+                    row.get("inference_ms_per_100_batch1000"));
         }
+        System.out.printf(Locale.ROOT, "%-7s %-76s %8s %8s %8.2f %8.2f%n", "", "(argmax)", "", "",
+                r.get("inference_argmax_ms_per_100_batch100"), r.get("inference_argmax_ms_per_100_batch1000"));
     }
 
     /** One GEMM bound as a line: FLOP, time, rate and library, each library's time. */

@@ -19,7 +19,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * A Convolution on the CPU runtime's per-sample kernel ({@link SampleConv}). Where {@code relu},
  * the ReLU after it is applied in the same pass, and its mask in backward; where {@code pool}
  * too, the 2x2 max pooling after the ReLU (float32): forward then returns the pooling's output
- * and backward takes the pooling's gradient. dW and db are the step's own arrays, under the
+ * and backward takes the pooling's gradient; in test mode the pass keeps neither the ReLU's output
+ * nor the pooling's argmax, which only backward reads. dW and db are the step's own arrays, under the
  * convolution's keys.
  * <p>
  * A 3x3, stride-1 convolution over {@link #WINOGRAD_MIN_CHANNELS} or more channels computes its
@@ -80,10 +81,10 @@ final class ConvolutionStep extends Step {
         if (pooling != null) {
             ConvGeometry pg = pooling.geometry(out.shape());
             poolOut = Buffers.reuse(poolOut, type, x.size(0), fn, pg.oh, pg.ow);
-            if (argMax == null || argMax.length != poolOut.length()) {
+            if (train && (argMax == null || argMax.length != poolOut.length())) {
                 argMax = new int[Math.toIntExact(poolOut.length())];
             }
-            pooled = new SampleConv.Pool2x2(pg, poolOut, argMax);
+            pooled = new SampleConv.Pool2x2(pg, poolOut, train ? argMax : null);   // in test mode no backward follows
         }
         if (WINOGRAD && g.c >= WINOGRAD_MIN_CHANNELS && Winograd.applies(g)) {
             if (winograd == null || !winograd.geometry().equals(g)) {
@@ -91,7 +92,7 @@ final class ConvolutionStep extends Step {
             }
             winograd.forward(this.x, w2d, conv.params().get("b"), out, relu);
             if (pooled != null) {
-                MaxPool.forward(out, pooled.g(), poolOut, argMax);
+                MaxPool.forward(out, pooled.g(), poolOut, train ? argMax : new int[Math.toIntExact(poolOut.length())]);
             }
         } else {
             kernel.forward(this.x, w2d, conv.params().get("b"), out, relu, pooled);
@@ -102,6 +103,9 @@ final class ConvolutionStep extends Step {
     @Override
     public INDArray backward(INDArray dout, boolean inputGradient) {
         Layer.requireForward(x, conv);
+        if (pooled != null && pooled.argMax() == null) {
+            throw new IllegalStateException(describe() + ": backward needs a forward in training mode (test mode keeps no argmax)");
+        }
         DataType type = w2d.dataType();
         dW = Buffers.reuse(dW, type, conv.params().get("W").shape());
         db = Buffers.reuse(db, type, w2d.size(0));

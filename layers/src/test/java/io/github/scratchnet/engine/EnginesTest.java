@@ -4,6 +4,8 @@ import static io.github.scratchnet.core.TestData.assertClose;
 import static io.github.scratchnet.core.TestData.randn;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.scratchnet.core.DType;
 import io.github.scratchnet.core.Init;
@@ -14,6 +16,7 @@ import io.github.scratchnet.layers.Convolution;
 import io.github.scratchnet.layers.DeepConvNet;
 import io.github.scratchnet.layers.Dropout;
 import io.github.scratchnet.layers.Layer;
+import io.github.scratchnet.layers.Model;
 import io.github.scratchnet.layers.MultiLayerNet;
 import io.github.scratchnet.layers.Pooling;
 import io.github.scratchnet.layers.Relu;
@@ -158,6 +161,27 @@ class EnginesTest {
         Map<String, INDArray> gPlain = plain.gradient();
         fused.gradient().forEach((k, g) -> assertArrayEquals(gPlain.get(k).data().asFloat(), g.data().asFloat(), k));
         assertArrayEquals(plain.predict(x, false).data().asFloat(), fused.predict(x, false).data().asFloat(), "output");
+    }
+
+    @Test
+    void aTestModeForwardKeepsNoArgmaxSoBackwardRefusesUntilATrainingForward() {
+        Plan fused = Plan.fast(DeepConvNet.create(DType.FLOAT32, 5, Dropout.Mode.INVERTED), true);
+        Plan plain = Plan.fast(DeepConvNet.create(DType.FLOAT32, 5, Dropout.Mode.INVERTED), false);
+        INDArray x = randn(21, 8, 1, 28, 28).castTo(DataType.FLOAT);
+        INDArray t = Nd4j.createFromArray(7, 6, 5, 4, 3, 2, 1, 0);
+        fused.loss(x, t, false);
+        IllegalStateException e = assertThrows(IllegalStateException.class, fused::gradient);
+        assertTrue(e.getMessage().contains("backward needs a forward in training mode"), e.getMessage());
+        assertEquals(plain.loss(x, t, true), fused.loss(x, t, true), 0.0, "loss");
+        Map<String, INDArray> gPlain = plain.gradient();
+        fused.gradient().forEach((k, g) -> assertArrayEquals(gPlain.get(k).data().asFloat(), g.data().asFloat(), k));
+    }
+
+    @Test
+    void classesAreTheFirstLargestScoreOfEachRow() {
+        INDArray scores = Nd4j.createFromArray(new float[][] {{0, 3, 1, 3}, {Float.NaN, -1, -2, -3}, {-5, -4, -3, -2}});
+        assertArrayEquals(new int[] {1, 1, 3}, Model.classesOf(scores));
+        assertArrayEquals(Nd4j.argMax(scores.getRows(0, 2), 1).toIntVector(), new int[] {1, 3});
     }
 
     @Test

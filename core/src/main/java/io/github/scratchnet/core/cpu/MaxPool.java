@@ -74,6 +74,16 @@ public final class MaxPool {
         }
     }
 
+    /** The maxima alone, as {@link #pool2x2} above gives them, where no backward needs the argMax. */
+    static void pool2x2(float[] p, int at, ConvGeometry g, float[] maxima, int maxAt) {
+        int w = g.w;
+        for (int oy = 0, r = maxAt; oy < g.oh; oy++) {
+            for (int ox = 0, c = at + 2 * oy * w; ox < g.ow; ox++, r++, c += 2) {
+                maxima[r] = Math.max(Math.max(p[c], p[c + 1]), Math.max(p[c + w], p[c + w + 1]));
+            }
+        }
+    }
+
     /** Whether g is the pooling {@link #pool2x2} computes: a 2x2 window, stride 2, no padding. */
     public static boolean is2x2(ConvGeometry g) {
         return g.fh == 2 && g.fw == 2 && g.stride == 2 && g.pad == 0;

@@ -188,6 +188,8 @@ public final class SampleConv {
      * A 2x2, stride 2 max pooling ({@link MaxPool#is2x2}) fused after the ReLU, FLOAT only: g its
      * geometry (over the convolution's output planes), out (N, FN, OH/2, OW/2) its output and
      * argMax its flat indices into the convolution's output, as {@link MaxPool#forward} gives them.
+     * With argMax null (inference: no backward follows), only the pooling's output is written; the
+     * convolution's output array is left as the GEMMs wrote it, before the ReLU.
      */
     public record Pool2x2(ConvGeometry g, INDArray out, int[] argMax) {
         public Pool2x2 {
@@ -202,7 +204,7 @@ public final class SampleConv {
      * out (N, FN, OH, OW) = conv(x (N, C, H, W), W2d (FN, C*FH*FW)) + b (FN,); then, where
      * {@code relu}, out = max(0, out) on each sample while it is still in the core's cache (NaN
      * stays NaN). Where {@code pool} is given too, the max pooling of each sample from the same
-     * heap copy: its output and argMax are written here.
+     * heap copy: its output and argMax are written here (only its output where argMax is null).
      */
     public void forward(INDArray x, INDArray w2d, INDArray b, INDArray out, boolean relu, Pool2x2 pool) {
         if (pool != null && (!relu || type != DataType.FLOAT)) {
@@ -218,7 +220,7 @@ public final class SampleConv {
             RawMemory.copy(bias + f * size, to + ((long) f * (k + 1) + k) * size, size);
         }
         forEachItem(n, (w, s) -> {
-            forwardSample(x, s, workers[w], filtersAndBias, k + 1, out, s, relu);
+            forwardSample(x, s, workers[w], filtersAndBias, k + 1, out, s, relu, pool == null || pool.argMax() != null);
             if (pool != null) {
                 poolSample(workers[w], s, pool);
             }
@@ -228,9 +230,10 @@ public final class SampleConv {
     /**
      * Sample os of out = filters (FN, inner) · the first inner rows of the colT of sample s of x:
      * with inner K+1 and the bias as the filters' last column, that is the convolution plus the
-     * bias. Then max(0, ·) where relu.
+     * bias. Then max(0, ·) where relu, kept in out where {@code keep} (else only in the worker's heap copy).
      */
-    private void forwardSample(INDArray x, int s, Worker wk, INDArray filters, int inner, INDArray out, int os, boolean relu) {
+    private void forwardSample(INDArray x, int s, Worker wk, INDArray filters, int inner, INDArray out, int os, boolean relu,
+            boolean keep) {
         unfold(x, s, wk, false);
         INDArray target = wide ? wk.outWide : out;
         long o = wide ? 0 : (long) os * fn * p;
@@ -244,14 +247,17 @@ public final class SampleConv {
             }
         }
         if (relu) {
-            relu(out, (long) os * fn * p, wk);
+            relu(out, (long) os * fn * p, wk, keep);
         }
     }
 
-    /** out[at .. at+FN*P) = max(0, out[...]), through a heap copy (a loop the JIT vectorises). */
-    private void relu(INDArray out, long at, Worker wk) {
+    /**
+     * out[at .. at+FN*P) = max(0, out[...]) in the worker's heap copy (a loop the JIT vectorises),
+     * stored back into out where {@code keep}.
+     */
+    private void relu(INDArray out, long at, Worker wk, boolean keep) {
         long address = RawMemory.span(out, at, (long) fn * p);
-        heapPass(address, 0, address, wk);
+        heapPass(address, 0, keep ? address : 0, wk);
     }
 
     /**
@@ -276,8 +282,12 @@ public final class SampleConv {
         wk.poolArrays(count);
         for (int f = 0; f < fn; f++) {
             int plane = s * fn + f;
-            MaxPool.pool2x2(((HeapArray.Floats) wk.values).v, f * p, pool.g(), wk.poolValues, f * outPlane, pool.argMax(),
-                    plane * outPlane, plane * p);
+            if (pool.argMax() == null) {
+                MaxPool.pool2x2(((HeapArray.Floats) wk.values).v, f * p, pool.g(), wk.poolValues, f * outPlane);
+            } else {
+                MaxPool.pool2x2(((HeapArray.Floats) wk.values).v, f * p, pool.g(), wk.poolValues, f * outPlane, pool.argMax(),
+                        plane * outPlane, plane * p);
+            }
         }
         RawMemory.copyFromHeap(wk.poolValues, 0, RawMemory.span(pool.out(), (long) s * count, count), count);
     }
@@ -310,8 +320,9 @@ public final class SampleConv {
     }
 
     /**
-     * One sample's FN*P elements from {@code from} to {@code to} through the worker's heap array:
-     * max(0, ·) where {@code mask} is 0, else times sign(the elements at {@code mask}) (see mask).
+     * One sample's FN*P elements from {@code from} to {@code to} (0: left in the worker's heap array)
+     * through the worker's heap array: max(0, ·) where {@code mask} is 0, else times sign(the
+     * elements at {@code mask}) (see mask).
      */
     private void heapPass(long from, long mask, long to, Worker wk) {
         int count = fn * p;
@@ -323,7 +334,9 @@ public final class SampleConv {
             wk.mask.load(mask, count);
             wk.values.maskBy(wk.mask, count);
         }
-        wk.values.store(to, count);
+        if (to != 0) {
+            wk.values.store(to, count);
+        }
     }
 
     /**
@@ -373,7 +386,7 @@ public final class SampleConv {
                 Gemm.gemm(false, true, k + 1, fn, p, colT, 0, p, grad, o, p, s == bounds[c] ? 0.0 : 1.0, chunkDW[c], 0, fn);
                 if (transposed) {
                     SampleConv t = this.transposed;
-                    t.forwardSample(grad, gs, t.workers[w], flipped, t.k, dx, s, false);
+                    t.forwardSample(grad, gs, t.workers[w], flipped, t.k, dx, s, false, true);
                 } else if (dx != null) {
                     Gemm.gemm(true, false, k, p, fn, w2d, 0, k, grad, o, p, 0.0, wk.dcolT, 0, p);
                     fold(wk, dx, s);
