@@ -35,7 +35,8 @@ class FastKernelsTest {
      * {N, C, H, W, FN, FH, FW, stride, pad}: DeepConvNet's six convolutions (pad 2 included), then
      * geometries that take the kernel's other branches: stride 2 and 3 (folded dx), pad >= the
      * filter width, non-square inputs and filters, one sample, an odd batch split unevenly over
-     * the workers, and outputs as wide as, wider and narrower than the input.
+     * the workers, and outputs as wide as, wider and narrower than the input; then the same from 8
+     * channels, where the kernel unfolds stride-1 samples into strips.
      */
     private static final int[][] CASES = {
         {5, 1, 28, 28, 16, 3, 3, 1, 1},
@@ -53,6 +54,14 @@ class FastKernelsTest {
         {2, 2, 5, 7, 3, 5, 5, 1, 2},
         {3, 2, 4, 6, 2, 3, 1, 1, 0},
         {2, 2, 4, 4, 2, 7, 7, 1, 3},
+        // the same branches from 8 channels in and out, where forward and dx unfold into strips
+        {2, 8, 7, 5, 9, 3, 2, 1, 2},
+        {7, 9, 6, 8, 8, 5, 3, 1, 0},
+        {2, 8, 6, 9, 8, 1, 3, 1, 1},
+        {2, 8, 5, 7, 10, 5, 5, 1, 2},
+        {3, 10, 4, 6, 8, 3, 1, 1, 0},
+        {2, 8, 4, 4, 8, 7, 7, 1, 3},
+        {3, 8, 9, 7, 8, 3, 3, 2, 1},
     };
 
     /** A network of these layers over samples (C, H, W) of case k. */

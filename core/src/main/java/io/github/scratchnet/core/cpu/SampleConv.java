@@ -52,6 +52,26 @@ public final class SampleConv {
     private final boolean wide;
     private final int[] copies;
     private final int[] wrapped;
+    /**
+     * Stride 1, forward: colT row (c, ky, kx) is row (c, kx) of a matrix of FW·C strips, each
+     * (OH + FH - 1)·S long, read from column ky·S on (the rows for ky = 0, 1, ... of one (c, kx)
+     * are the same source shifted by S). So the forward pass unfolds FW·C strips instead of
+     * FH·FW·C rows, and multiplies in FH GEMMs, one per ky, each over the strips from ky·S with
+     * the filters' (ky) slice: a third of the copying for a 3x3 window. Backward's dW keeps colT.
+     * Used from {@link #STRIP_MIN_CHANNELS} input channels: with fewer, the GEMMs' short inner
+     * dimension (FW·C) costs more than the copies saved (measured on DeepConvNet's first layer).
+     */
+    private final boolean striped;
+    static final int STRIP_MIN_CHANNELS = 8;
+    private final int strips;
+    private final int stripLength;
+    private final int[] stripCopies;
+    private final int[] stripWrapped;
+    /** The filters by ky for the strips, (FH, FN, FW·C + 1): [ky][f][c·FW + kx] = W[f, c, ky, kx]; [0][f][FW·C] = b[f]. */
+    private final INDArray stripFilters;
+    /** Heap staging for {@link #prepareFilters}, made on first use. */
+    private HeapArray filterIn;
+    private HeapArray filterOut;
     /** Copies (triples) from the input sample into a worker's padded plane, or null where the unfold reads the input itself. */
     private final int[] fill;
     /** Elements of the padded planes (C, H + 2*pad, OW), or 0. */
@@ -81,6 +101,8 @@ public final class SampleConv {
      */
     private final class Worker {
         final INDArray colT = withOnesRow(pw);
+        /** The strips of one sample (see {@link #strips}), with a row of ones below them for the bias. */
+        final INDArray stripRows = striped ? stripMatrix() : null;
         /** colT with exactly P columns, for dW: colT itself unless wide. */
         final INDArray exact = wide ? withOnesRow(p) : colT;
         /** The wide output of one sample, (FN, OH * S), where wide. */
@@ -125,6 +147,13 @@ public final class SampleConv {
         }
     }
 
+    /** A zeroed (FW·C + 1, strip length) matrix whose last row is ones. */
+    private INDArray stripMatrix() {
+        INDArray m = Nd4j.zeros(type, strips + 1, stripLength);
+        m.getRow(strips).assign(1);
+        return m;
+    }
+
     /** A zeroed (K+1, columns) matrix whose last row is ones. */
     private INDArray withOnesRow(int columns) {
         INDArray m = Nd4j.zeros(type, k + 1, columns);
@@ -153,6 +182,11 @@ public final class SampleConv {
             shiftedCopies(g, widened, copyList, wrappedList);
             this.copies = copyList.toArray();
             this.wrapped = wrappedList.toArray();
+            IntList stripList = new IntList();
+            IntList stripWrappedList = new IntList();
+            stripCopies(g, widened, stripList, stripWrappedList);
+            this.stripCopies = stripList.toArray();
+            this.stripWrapped = stripWrappedList.toArray();
             this.paddedSize = widened ? g.c * (g.h + 2 * g.pad) * g.ow : 0;
             if (widened) {
                 IntList fillList = new IntList();
@@ -170,10 +204,16 @@ public final class SampleConv {
         } else {
             this.copies = null;                   // strides above 1 copy the runs
             this.wrapped = null;
+            this.stripCopies = null;
+            this.stripWrapped = null;
             this.fill = null;
             this.paddedSize = 0;
         }
         this.filtersAndBias = Nd4j.create(type, fn, k + 1);
+        this.striped = shifted && g.c >= STRIP_MIN_CHANNELS;
+        this.strips = g.fw * g.c;
+        this.stripLength = (g.oh + g.fh - 1) * width;
+        this.stripFilters = striped ? Nd4j.zeros(type, g.fh, fn, strips + 1) : null;
         this.workers = new Worker[Workers.count()];
         for (int i = 0; i < workers.length; i++) {
             workers[i] = new Worker();
@@ -211,16 +251,9 @@ public final class SampleConv {
             throw new IllegalArgumentException("a pooling fuses only after the ReLU, in FLOAT");
         }
         int n = (int) x.size(0);
-        long size = w2d.data().getElementSize();
-        long from = RawMemory.span(w2d, 0, (long) fn * k);
-        long bias = RawMemory.span(b, 0, fn);
-        long to = RawMemory.span(filtersAndBias, 0, (long) fn * (k + 1));
-        for (int f = 0; f < fn; f++) {
-            RawMemory.copy(from + (long) f * k * size, to + (long) f * (k + 1) * size, k * size);
-            RawMemory.copy(bias + f * size, to + ((long) f * (k + 1) + k) * size, size);
-        }
+        prepareFilters(w2d, b);
         forEachItem(n, (w, s) -> {
-            forwardSample(x, s, workers[w], filtersAndBias, k + 1, out, s, relu, pool == null || pool.argMax() != null);
+            forwardSample(x, s, workers[w], out, s, relu, pool == null || pool.argMax() != null);
             if (pool != null) {
                 poolSample(workers[w], s, pool);
             }
@@ -228,16 +261,73 @@ public final class SampleConv {
     }
 
     /**
-     * Sample os of out = filters (FN, inner) · the first inner rows of the colT of sample s of x:
-     * with inner K+1 and the bias as the filters' last column, that is the convolution plus the
-     * bias. Then max(0, ·) where relu, kept in out where {@code keep} (else only in the worker's heap copy).
+     * The filters W2d (FN, K) and the bias b (FN,), or zeros where b is null, in the form
+     * forwardSample multiplies by: by ky for the strips, else [W2d | b].
      */
-    private void forwardSample(INDArray x, int s, Worker wk, INDArray filters, int inner, INDArray out, int os, boolean relu,
-            boolean keep) {
-        unfold(x, s, wk, false);
+    private void prepareFilters(INDArray w2d, INDArray b) {
+        int row = strips + 1;
+        if (filterIn == null) {
+            filterIn = HeapArray.of(type, fn * k + fn);
+            filterOut = HeapArray.of(type, striped ? g.fh * fn * row : fn * (k + 1));
+        }
+        HeapArray in = filterIn;
+        in.load(RawMemory.span(w2d, 0, (long) fn * k), fn * k);
+        for (int f = 0; f < fn; f++) {
+            in.set(fn * k + f, 0);
+        }
+        if (b != null) {
+            HeapArray bias = HeapArray.of(type, fn);
+            bias.load(RawMemory.span(b, 0, fn), fn);
+            for (int f = 0; f < fn; f++) {
+                in.set(fn * k + f, bias.get(f));
+            }
+        }
+        HeapArray to = filterOut;
+        if (!striped) {
+            for (int f = 0; f < fn; f++) {
+                for (int i = 0; i < k; i++) {
+                    to.set(f * (k + 1) + i, in.get(f * k + i));
+                }
+                to.set(f * (k + 1) + k, in.get(fn * k + f));
+            }
+            to.store(RawMemory.span(filtersAndBias, 0, (long) fn * (k + 1)), fn * (k + 1));
+            return;
+        }
+        for (int ky = 0; ky < g.fh; ky++) {
+            for (int f = 0; f < fn; f++) {
+                for (int c = 0; c < g.c; c++) {
+                    for (int kx = 0; kx < g.fw; kx++) {
+                        to.set((ky * fn + f) * row + c * g.fw + kx, in.get(f * k + (c * g.fh + ky) * g.fw + kx));
+                    }
+                }
+            }
+        }
+        for (int f = 0; f < fn; f++) {
+            to.set(f * row + strips, in.get(fn * k + f));
+        }
+        to.store(RawMemory.span(stripFilters, 0, (long) g.fh * fn * row), g.fh * fn * row);
+    }
+
+    /**
+     * Sample os of out = the convolution of sample s of x plus the bias, from the filters
+     * {@link #prepareFilters} made: the FH GEMMs over the strips where striped, else [W2d | b] ·
+     * [colT; 1]. Then max(0, ·) where relu, kept in out where {@code keep} (else only in the
+     * worker's heap copy).
+     */
+    private void forwardSample(INDArray x, int s, Worker wk, INDArray out, int os, boolean relu, boolean keep) {
         INDArray target = wide ? wk.outWide : out;
         long o = wide ? 0 : (long) os * fn * p;
-        Gemm.gemm(false, false, fn, pw, inner, filters, 0, inner, wk.colT, 0, pw, 0.0, target, o, pw);
+        if (striped) {
+            unfoldStrips(x, s, wk);
+            int row = strips + 1;
+            for (int ky = 0; ky < g.fh; ky++) {                       // the ones row (bias) with ky = 0 only
+                Gemm.gemm(false, false, fn, pw, ky == 0 ? row : strips, stripFilters, (long) ky * fn * row, row,
+                        wk.stripRows, (long) ky * width, stripLength, ky == 0 ? 0.0 : 1.0, target, o, pw);
+            }
+        } else {
+            unfold(x, s, wk, false);
+            Gemm.gemm(false, false, fn, pw, k + 1, filtersAndBias, 0, k + 1, wk.colT, 0, pw, 0.0, target, o, pw);
+        }
         if (wide) {
             long size = out.data().getElementSize();
             long from = RawMemory.span(wk.outWide, 0, (long) fn * pw);
@@ -360,6 +450,7 @@ public final class SampleConv {
         if (transposed) {
             flipFilters(w2d);
             this.transposed.ensureWorkers();
+            this.transposed.prepareFilters(flipped, null);
         }
         for (Worker wk : workers) {
             if (dx != null && !transposed) {
@@ -386,7 +477,7 @@ public final class SampleConv {
                 Gemm.gemm(false, true, k + 1, fn, p, colT, 0, p, grad, o, p, s == bounds[c] ? 0.0 : 1.0, chunkDW[c], 0, fn);
                 if (transposed) {
                     SampleConv t = this.transposed;
-                    t.forwardSample(grad, gs, t.workers[w], flipped, t.k, dx, s, false, true);
+                    t.forwardSample(grad, gs, t.workers[w], dx, s, false, true);
                 } else if (dx != null) {
                     Gemm.gemm(true, false, k, p, fn, w2d, 0, k, grad, o, p, 0.0, wk.dcolT, 0, p);
                     fold(wk, dx, s);
@@ -479,17 +570,31 @@ public final class SampleConv {
             copyRuns(runs, g.stride, in, RawMemory.span(wk.exact, 0, (long) k * p), size);
             return wk.exact;
         }
-        long out = RawMemory.span(wk.colT, 0, (long) k * pw);
+        copyShifted(in, wk, RawMemory.span(wk.colT, 0, (long) k * pw), copies, wrapped, size);
+        return wk.colT;
+    }
+
+    /** Sample s of x unfolded into the worker's strips (stride 1; see {@link #strips}). */
+    private void unfoldStrips(INDArray x, int s, Worker wk) {
+        long in = RawMemory.span(x, (long) s * g.sampleSize(), g.sampleSize());
+        copyShifted(in, wk, RawMemory.span(wk.stripRows, 0, (long) strips * stripLength), stripCopies, stripWrapped,
+                x.data().getElementSize());
+    }
+
+    /**
+     * The stride-1 unfold of the sample at {@code in} to {@code out} by a table of copies from
+     * the source plane (the sample, or the worker's padded copy of it), then its wrapped entries zeroed.
+     */
+    private void copyShifted(long in, Worker wk, long out, int[] table, int[] zeroed, long size) {
         if (fill != null) {
             long plane = RawMemory.span(wk.padded, 0, paddedSize);
             copyRuns(fill, 1, in, plane, size);
             in = plane;
         }
-        copyRuns(copies, 1, in, out, size);
-        for (int i : wrapped) {
+        copyRuns(table, 1, in, out, size);
+        for (int i : zeroed) {
             RawMemory.clear(out + i * size, size);
         }
-        return wk.colT;
     }
 
     /** Copies each (to, from, length) triple of the table, the source advancing by {@code step} elements. */
@@ -585,6 +690,42 @@ public final class SampleConv {
                                 wrapped.add(row * p + oy * width + ox);
                             }
                         }
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * The strips' unfold for stride 1 (see {@link #strips}), from the same source plane as
+     * {@link #shiftedCopies}: strip (c, kx) column q holds the source element colT row (c, 0, kx)
+     * would read at column q, so that row (c, ky, kx) reads it at q - ky·S. One copy per strip,
+     * clipped to the source plane (the rest stays zero: padding), and the entries whose column
+     * falls outside the plane's rows.
+     */
+    static void stripCopies(ConvGeometry g, boolean padded, IntList copies, IntList wrapped) {
+        int width = Math.max(g.w, g.ow);
+        int length = (g.oh + g.fh - 1) * width;
+        int top = padded ? g.pad : 0;
+        int height = padded ? g.h + 2 * g.pad : g.h;
+        int plane = height * width;
+        for (int c = 0; c < g.c; c++) {
+            for (int kx = 0; kx < g.fw; kx++) {
+                int row = c * g.fw + kx;
+                int dx = kx - g.pad;
+                int shift = (top - g.pad) * width + dx;               // source index - strip column
+                int q0 = Math.max(0, -shift);
+                int q1 = Math.min(length, plane - shift);
+                if (q1 <= q0) {
+                    continue;
+                }
+                copies.add(row * length + q0);
+                copies.add(c * plane + q0 + shift);
+                copies.add(q1 - q0);
+                for (int q = q0; q < q1; q++) {
+                    int col = q % width;
+                    if (col < g.ow && (col + dx < 0 || col + dx >= width)) {
+                        wrapped.add(row * length + q);
                     }
                 }
             }
