@@ -62,6 +62,8 @@ public final class SampleConv {
      * dimension (FW·C) costs more than the copies saved (measured on DeepConvNet's first layer).
      */
     private final boolean striped;
+    /** Whether backward's dW comes from the strips too: where striped and colT is not wide (OW = S). */
+    private final boolean stripDW;
     static final int STRIP_MIN_CHANNELS = 8;
     private final int strips;
     private final int stripLength;
@@ -211,6 +213,7 @@ public final class SampleConv {
         }
         this.filtersAndBias = Nd4j.create(type, fn, k + 1);
         this.striped = shifted && g.c >= STRIP_MIN_CHANNELS;
+        this.stripDW = striped && !wide;
         this.strips = g.fw * g.c;
         this.stripLength = (g.oh + g.fh - 1) * width;
         this.stripFilters = striped ? Nd4j.zeros(type, g.fh, fn, strips + 1) : null;
@@ -463,18 +466,27 @@ public final class SampleConv {
             chunkDW = java.util.Arrays.copyOf(chunkDW, chunks);
         }
         for (int c = 0; c < chunks; c++) {
-            chunkDW[c] = Buffers.reuse(chunkDW[c], type, k + 1, fn);
+            chunkDW[c] = Buffers.reuse(chunkDW[c], type, dwRows(), fn);
         }
         forEachItem(chunks, (w, c) -> {
             Worker wk = workers[w];
             for (int s = bounds[c]; s < bounds[c + 1]; s++) {
-                INDArray colT = unfold(x, s, wk, true);
                 INDArray grad = pool != null ? unpoolMask(dout, pool, s, wk) : reluOut != null ? mask(dout, reluOut, s, wk) : dout;
                 int gs = pool != null || reluOut != null ? 0 : s;              // grad's sample
                 long o = (long) gs * outSample;
-                // [dW2dᵀ; dbᵀ] (K+1, FN) (+)= colT · dout[n]ᵀ, the ones row giving db (the faster of
-                // the two orientations). The chunk's first sample overwrites.
-                Gemm.gemm(false, true, k + 1, fn, p, colT, 0, p, grad, o, p, s == bounds[c] ? 0.0 : 1.0, chunkDW[c], 0, fn);
+                double beta = s == bounds[c] ? 0.0 : 1.0;                      // the chunk's first sample overwrites
+                if (stripDW) {
+                    // by ky: [dW_kyᵀ; dbᵀ] (FW·C (+1), FN) (+)= the strips from ky·S on · dout[n]ᵀ, db with ky = 0
+                    unfoldStrips(x, s, wk);
+                    int row = strips + 1;
+                    for (int ky = 0; ky < g.fh; ky++) {
+                        Gemm.gemm(false, true, ky == 0 ? row : strips, fn, p, wk.stripRows, (long) ky * width, stripLength,
+                                grad, o, p, beta, chunkDW[c], (long) ky * row * fn, fn);
+                    }
+                } else {
+                    // [dW2dᵀ; dbᵀ] (K+1, FN) (+)= colT · dout[n]ᵀ, the ones row giving db (the faster of the two orientations)
+                    Gemm.gemm(false, true, k + 1, fn, p, unfold(x, s, wk, true), 0, p, grad, o, p, beta, chunkDW[c], 0, fn);
+                }
                 if (transposed) {
                     SampleConv t = this.transposed;
                     t.forwardSample(grad, gs, t.workers[w], dx, s, false, true);
@@ -487,12 +499,18 @@ public final class SampleConv {
         sumChunks(chunks, dW2d, db);
     }
 
+    /** Rows of a chunk's dW: (K+1), or by ky FH·(FW·C + 1) where the strips give dW. */
+    private int dwRows() {
+        return stripDW ? g.fh * (strips + 1) : k + 1;
+    }
+
     /**
-     * dW2d (FN, K) and db (FN,) = the sum of the chunks' [dW2dᵀ; dbᵀ] (K+1, FN), in chunk order,
-     * on the heap rather than through ND4J ops, whose per-op cost is larger than the sum.
+     * dW2d (FN, K) and db (FN,) = the sum of the chunks' [dW2dᵀ; dbᵀ] (K+1, FN) (or their (FH,
+     * FW·C + 1, FN) by ky), in chunk order, on the heap rather than through ND4J ops, whose per-op
+     * cost is larger than the sum.
      */
     private void sumChunks(int chunks, INDArray dW2d, INDArray db) {
-        int size = (k + 1) * fn;
+        int size = dwRows() * fn;
         if (chunkSum == null) {
             chunkPart = HeapArray.of(type, size);
             chunkSum = HeapArray.of(type, size);
@@ -502,6 +520,23 @@ public final class SampleConv {
         for (int c = 1; c < chunks; c++) {
             chunkPart.load(RawMemory.span(chunkDW[c], 0, size), size);
             chunkSum.add(chunkPart, size);
+        }
+        if (stripDW) {
+            int row = strips + 1;
+            for (int ky = 0; ky < g.fh; ky++) {
+                for (int c = 0; c < g.c; c++) {
+                    for (int kx = 0; kx < g.fw; kx++) {
+                        int from = (ky * row + c * g.fw + kx) * fn;
+                        int to = (c * g.fh + ky) * g.fw + kx;
+                        for (int f = 0; f < fn; f++) {
+                            chunkOut.set(f * k + to, chunkSum.get(from + f));
+                        }
+                    }
+                }
+            }
+            chunkOut.store(RawMemory.span(dW2d, 0, (long) fn * k), fn * k);
+            chunkSum.store(strips * fn, RawMemory.span(db, 0, fn), fn);      // block ky = 0, its last row: db
+            return;
         }
         chunkSum.transposeInto(chunkOut, k, fn);                 // its first K rows, transposed: dW2d
         chunkOut.store(RawMemory.span(dW2d, 0, (long) fn * k), fn * k);
