@@ -40,7 +40,8 @@ import picocli.CommandLine.Option;
 
 @Command(name = "bench", mixinStandardHelpOptions = true, versionProvider = Scratchnet.Version.class,
         description = {"Measure training and inference throughput, time per step of the engine's plan, and the "
-                + "machine's matrix-multiply rate on the network's own GEMM sizes (the lower bound of a training step).",
+                + "step's multiplications, and the machine's matrix-multiply rate on the step's products as whole-batch GEMMs, in the "
+                + "book's im2row form and in Winograd's reduced arithmetic.",
             "Training uses real MNIST batches when the data is present, else random images."})
 final class Bench implements Callable<Integer> {
     @Mixin
@@ -174,8 +175,8 @@ final class Bench implements Callable<Integer> {
         }
         result.put("steps", table);
 
-        // The arithmetic: the multiplications the plan's products perform, and the least time a step's
-        // products take alone, in the book's im2row form and at Winograd's reduced arithmetic.
+        // The arithmetic: the multiplications the plan's products perform, and the time the step's products
+        // take alone as whole-batch GEMMs, in the book's im2row form and at Winograd's reduced arithmetic.
         Arithmetic.Form planForm = engine == Engine.FAST ? Arithmetic.Form.PLAN : Arithmetic.Form.IM2ROW;
         long mults = Arithmetic.multiplications(net, batchSize, planForm);
         result.put("multiplications_per_step", mults);

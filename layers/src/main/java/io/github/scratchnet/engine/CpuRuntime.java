@@ -36,9 +36,9 @@ public final class CpuRuntime {
      * The GEMMs of one training step of {@code net} in {@code form} ({@link Arithmetic#step}),
      * timed alone on all {@code threads} cores, each on its own arrays, for the whole batch. The
      * products run once through OpenBLAS (ND4J's gemm) and once through oneDNN where float32
-     * GEMMs go there, alternating, {@code reps} times; medians. In the im2row form this is the
-     * least time a step of the book's arithmetic can take; in the reduced form, the least at
-     * Winograd's.
+     * GEMMs go there, alternating, {@code reps} times; medians. A reference for the step's
+     * arithmetic, not a floor: the fast kernels multiply sample by sample, on operands that stay
+     * in cache, and can run faster than the same products as whole-batch GEMMs.
      */
     public static GemmBound gemmBound(Sequential net, int batch, Arithmetic.Form form, int reps, int threads) {
         DataType type = net.dtype().nd4j();
@@ -88,7 +88,7 @@ public final class CpuRuntime {
 
     /** FLOP of one step's GEMMs and their time through each library (NaN where oneDNN was not timed). */
     public record GemmBound(double flop, double openBlasMs, double oneDnnMs) {
-        /** The faster of the two: the lower bound of a step at this arithmetic. */
+        /** The faster of the two libraries' times. */
         public double ms() {
             return Double.isNaN(oneDnnMs) ? openBlasMs : Math.min(openBlasMs, oneDnnMs);
         }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -47,6 +48,24 @@ class SoftmaxWithLossTest {
         assertEquals(expected, loss.forward(scores, Nd4j.createFromArray(2)), 1e-15);
         assertClose(Nd4j.createFromArray(new double[][] {{1 / 6.0 - 0.1, 1 / 3.0 - 0.1, 0.5 - 0.8}}), loss.backward(), 1e-14, "dx");
         assertThrows(IllegalArgumentException.class, () -> new SoftmaxWithLoss(0, 1));
+    }
+
+    @Test
+    void float32GradientsBelowTwoToTheMinus100AreFlushedAndOthersKept() {
+        // row 0: class 2 trails by 80, so its softmax is e^-80 (1.8e-35, a normal float) and dx e^-80 / 2 < 2^-100
+        double[][] s = {{0, 0, -80}, {0, 1, 2}};
+        INDArray labels = Nd4j.createFromArray(0, 2);
+        SoftmaxWithLoss f32 = new SoftmaxWithLoss();
+        f32.forward(Nd4j.createFromArray(s).castTo(DataType.FLOAT), labels);
+        INDArray dx32 = f32.backward();
+        SoftmaxWithLoss f64 = new SoftmaxWithLoss();
+        f64.forward(Nd4j.createFromArray(s), labels);
+        INDArray dx64 = f64.backward();
+        assertEquals(Math.exp(-80) / (1 + 1 + Math.exp(-80)) / 2, dx64.getDouble(0, 2), 1e-50, "float64 keeps it");
+        assertEquals(0.0, dx32.getDouble(0, 2), 0.0, "float32 flushes it");
+        dx64.putScalar(0, 2, 0.0);
+        assertClose(dx64, dx32.castTo(DataType.DOUBLE), 1e-6, "the rest");
+        assertTrue(Math.exp(-80) / 2 < SoftmaxWithLoss.FLUSH && SoftmaxWithLoss.FLUSH < 1e-30);
     }
 
     @Test
