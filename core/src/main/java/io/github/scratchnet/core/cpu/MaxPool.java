@@ -74,14 +74,26 @@ public final class MaxPool {
         }
     }
 
-    /** The maxima alone, as {@link #pool2x2} above gives them, where no backward needs the argMax. */
-    static void pool2x2(float[] p, int at, ConvGeometry g, float[] maxima, int maxAt) {
+    /**
+     * The maxima alone, where no backward needs the argmax, of a plane a ReLU produced (each
+     * element +0 or more, or NaN): compared as the integers of their bits, which order such floats
+     * as their values (a NaN's sign cleared, so a NaN wins as it does in Math.max), in a loop
+     * without the float compares' branches. The same maxima as {@link #pool2x2} above.
+     */
+    static void pool2x2AfterRelu(float[] p, int at, ConvGeometry g, float[] maxima, int maxAt) {
         int w = g.w;
         for (int oy = 0, r = maxAt; oy < g.oh; oy++) {
             for (int ox = 0, c = at + 2 * oy * w; ox < g.ow; ox++, r++, c += 2) {
-                maxima[r] = Math.max(Math.max(p[c], p[c + 1]), Math.max(p[c + w], p[c + w + 1]));
+                int top = Math.max(bits(p[c]), bits(p[c + 1]));
+                int bottom = Math.max(bits(p[c + w]), bits(p[c + w + 1]));
+                maxima[r] = Float.intBitsToFloat(Math.max(top, bottom));
             }
         }
+    }
+
+    /** v's bits with the sign cleared (Math.abs keeps a NaN's sign before JDK 18). */
+    private static int bits(float v) {
+        return Float.floatToRawIntBits(v) & 0x7fffffff;
     }
 
     /** Whether g is the pooling {@link #pool2x2} computes: a 2x2 window, stride 2, no padding. */

@@ -22,7 +22,8 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * each GEMM runs on its worker's thread.
  * <p>
  * The unfold is a table of memory copies (see {@link #copies}); the padding entries are written
- * once, when the scratch is made. x, W2d, dout, out, dx: dense FLOAT or DOUBLE arrays. The
+ * once, when the scratch is made. For stride 1 from {@link #STRIP_MIN_CHANNELS} input channels
+ * the unfold is FW·C strips and the GEMM FH GEMMs, one per filter row (see {@link #strips}). x, W2d, dout, out, dx: dense FLOAT or DOUBLE arrays. The
  * engine's tests hold it equal to the book's Convolution (float64, 1e-10).
  */
 public final class SampleConv {
@@ -376,7 +377,7 @@ public final class SampleConv {
         for (int f = 0; f < fn; f++) {
             int plane = s * fn + f;
             if (pool.argMax() == null) {
-                MaxPool.pool2x2(((HeapArray.Floats) wk.values).v, f * p, pool.g(), wk.poolValues, f * outPlane);
+                MaxPool.pool2x2AfterRelu(((HeapArray.Floats) wk.values).v, f * p, pool.g(), wk.poolValues, f * outPlane);
             } else {
                 MaxPool.pool2x2(((HeapArray.Floats) wk.values).v, f * p, pool.g(), wk.poolValues, f * outPlane, pool.argMax(),
                         plane * outPlane, plane * p);
