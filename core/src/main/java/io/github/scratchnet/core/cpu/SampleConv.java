@@ -74,6 +74,7 @@ public final class SampleConv {
     private final INDArray stripFilters;
     /** Heap staging for {@link #prepareFilters}, made on first use. */
     private HeapArray filterIn;
+    private HeapArray filterBias;
     private HeapArray filterOut;
     /** Copies (triples) from the input sample into a worker's padded plane, or null where the unfold reads the input itself. */
     private final int[] fill;
@@ -271,20 +272,17 @@ public final class SampleConv {
     private void prepareFilters(INDArray w2d, INDArray b) {
         int row = strips + 1;
         if (filterIn == null) {
-            filterIn = HeapArray.of(type, fn * k + fn);
+            filterIn = HeapArray.of(type, fn * k);
+            filterBias = HeapArray.of(type, fn);
             filterOut = HeapArray.of(type, striped ? g.fh * fn * row : fn * (k + 1));
         }
         HeapArray in = filterIn;
+        HeapArray bias = filterBias;
         in.load(RawMemory.span(w2d, 0, (long) fn * k), fn * k);
-        for (int f = 0; f < fn; f++) {
-            in.set(fn * k + f, 0);
-        }
         if (b != null) {
-            HeapArray bias = HeapArray.of(type, fn);
             bias.load(RawMemory.span(b, 0, fn), fn);
-            for (int f = 0; f < fn; f++) {
-                in.set(fn * k + f, bias.get(f));
-            }
+        } else {
+            bias.zero(fn);
         }
         HeapArray to = filterOut;
         if (!striped) {
@@ -292,7 +290,7 @@ public final class SampleConv {
                 for (int i = 0; i < k; i++) {
                     to.set(f * (k + 1) + i, in.get(f * k + i));
                 }
-                to.set(f * (k + 1) + k, in.get(fn * k + f));
+                to.set(f * (k + 1) + k, bias.get(f));
             }
             to.store(RawMemory.span(filtersAndBias, 0, (long) fn * (k + 1)), fn * (k + 1));
             return;
@@ -307,7 +305,7 @@ public final class SampleConv {
             }
         }
         for (int f = 0; f < fn; f++) {
-            to.set(f * row + strips, in.get(fn * k + f));
+            to.set(f * row + strips, bias.get(f));
         }
         to.store(RawMemory.span(stripFilters, 0, (long) g.fh * fn * row), g.fh * fn * row);
     }
