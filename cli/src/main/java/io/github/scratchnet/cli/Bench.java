@@ -1,6 +1,7 @@
 package io.github.scratchnet.cli;
 
 import io.github.scratchnet.core.Backend;
+import io.github.scratchnet.core.Buffers;
 import io.github.scratchnet.core.DType;
 import io.github.scratchnet.core.Shapes;
 import io.github.scratchnet.core.io.AtomicFiles;
@@ -228,7 +229,7 @@ final class Bench implements Callable<Integer> {
         for (long from = 0; from < n; from += b) {
             long t0 = System.nanoTime();
             INDArray view = images.get(NDArrayIndex.interval(from, Math.min(n, from + b)));
-            batch = batch != null && batch.size(0) == view.size(0) ? batch.assign(view) : view.dup('c');
+            batch = Buffers.reuse(batch, view.dataType(), view.shape()).assign(view);            // as classify copies it
             INDArray a = plan.network().input(batch);
             long t1 = System.nanoTime();
             ms[0] += (t1 - t0) / 1e6;

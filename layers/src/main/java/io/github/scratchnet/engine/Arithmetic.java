@@ -95,8 +95,7 @@ public final class Arithmetic {
             long fn = l.params().get("W").size(0);
             long rows = n * g.oh * g.ow;
             long k = g.rowLength();
-            boolean winograd = Winograd.applies(g) && (form == Form.REDUCED
-                    || form == Form.PLAN && ConvolutionStep.WINOGRAD && g.c >= ConvolutionStep.WINOGRAD_MIN_CHANNELS);
+            boolean winograd = form == Form.REDUCED ? Winograd.applies(g) : form == Form.PLAN && ConvolutionStep.usesWinograd(g);
             if (winograd) {
                 winogradGemms(fn, g.c, n * tiles(g.oh, g.ow), gemms);
             } else {

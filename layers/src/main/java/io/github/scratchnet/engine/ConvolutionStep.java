@@ -40,6 +40,11 @@ final class ConvolutionStep extends Step {
     static final int WINOGRAD_MIN_CHANNELS = 8;
     static final boolean WINOGRAD = "true".equals(System.getProperty("scratchnet.winograd"));
 
+    /** Whether this step computes a convolution of geometry g by Winograd (see the class comment). */
+    static boolean usesWinograd(ConvGeometry g) {
+        return WINOGRAD && g.c >= WINOGRAD_MIN_CHANNELS && Winograd.applies(g);
+    }
+
     // set by forward, read by backward
     private INDArray x;
     private INDArray w2d;
@@ -81,18 +86,18 @@ final class ConvolutionStep extends Step {
         if (pooling != null) {
             ConvGeometry pg = pooling.geometry(out.shape());
             poolOut = Buffers.reuse(poolOut, type, x.size(0), fn, pg.oh, pg.ow);
-            if (train && (argMax == null || argMax.length != poolOut.length())) {
+            if (argMax == null || argMax.length != poolOut.length()) {
                 argMax = new int[Math.toIntExact(poolOut.length())];
             }
             pooled = new SampleConv.Pool2x2(pg, poolOut, train ? argMax : null);   // in test mode no backward follows
         }
-        if (WINOGRAD && g.c >= WINOGRAD_MIN_CHANNELS && Winograd.applies(g)) {
+        if (usesWinograd(g)) {
             if (winograd == null || !winograd.geometry().equals(g)) {
                 winograd = new Winograd(g, fn, type);
             }
             winograd.forward(this.x, w2d, conv.params().get("b"), out, relu);
             if (pooled != null) {
-                MaxPool.forward(out, pooled.g(), poolOut, train ? argMax : new int[Math.toIntExact(poolOut.length())]);
+                MaxPool.forward(out, pooled.g(), poolOut, argMax);
             }
         } else {
             kernel.forward(this.x, w2d, conv.params().get("b"), out, relu, pooled);

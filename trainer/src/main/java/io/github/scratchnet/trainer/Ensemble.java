@@ -4,7 +4,6 @@ import io.github.scratchnet.layers.Model;
 import java.util.ArrayList;
 import java.util.List;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Several trained networks deciding together, as book chapter 8's ensemble learning does: the
@@ -39,14 +38,9 @@ public final class Ensemble {
         return sum.divi(probabilities.size());
     }
 
-    /** The class of each row: its largest entry. */
+    /** The class of each row: its largest entry (as {@link Model#classesOf}). */
     public static int[] classes(INDArray probabilities) {
-        long[] best = Nd4j.argMax(probabilities, 1).toLongVector();
-        int[] c = new int[best.length];
-        for (int i = 0; i < c.length; i++) {
-            c[i] = (int) best[i];
-        }
-        return c;
+        return Model.classesOf(probabilities);
     }
 
     public List<Model> members() {

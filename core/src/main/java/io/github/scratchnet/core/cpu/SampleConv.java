@@ -23,8 +23,9 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * <p>
  * The unfold is a table of memory copies (see {@link #copies}); the padding entries are written
  * once, when the scratch is made. For stride 1 from {@link #STRIP_MIN_CHANNELS} input channels
- * the unfold is FW·C strips and the GEMM FH GEMMs, one per filter row (see {@link #strips}). x, W2d, dout, out, dx: dense FLOAT or DOUBLE arrays. The
- * engine's tests hold it equal to the book's Convolution (float64, 1e-10).
+ * the unfold is FW·C strips and the GEMM FH GEMMs, one per filter row (see {@link #strips}).
+ * x, W2d, dout, out, dx: dense FLOAT or DOUBLE arrays. The engine's tests hold it equal to the
+ * book's Convolution (float64, 1e-10).
  */
 public final class SampleConv {
     private final ConvGeometry g;
@@ -104,7 +105,8 @@ public final class SampleConv {
      * dW GEMM as one more row, instead of two more (small, slow) GEMMs per sample.
      */
     private final class Worker {
-        final INDArray colT = withOnesRow(pw);
+        /** The unfolded sample with a row of ones (none where the strips do all its work: stripDW). */
+        final INDArray colT = stripDW ? null : withOnesRow(pw);
         /** The strips of one sample (see {@link #strips}), with a row of ones below them for the bias. */
         final INDArray stripRows = striped ? stripMatrix() : null;
         /** colT with exactly P columns, for dW: colT itself unless wide. */
@@ -179,6 +181,10 @@ public final class SampleConv {
         this.width = Math.max(g.w, g.ow);
         this.pw = shifted ? g.oh * width : p;
         this.wide = shifted && width > g.ow;
+        this.striped = shifted && g.c >= STRIP_MIN_CHANNELS;
+        this.stripDW = striped && !wide;
+        this.strips = g.fw * g.c;
+        this.stripLength = (g.oh + g.fh - 1) * width;
         if (shifted) {
             boolean widened = g.ow > g.w;
             IntList copyList = new IntList();
@@ -188,7 +194,9 @@ public final class SampleConv {
             this.wrapped = wrappedList.toArray();
             IntList stripList = new IntList();
             IntList stripWrappedList = new IntList();
-            stripCopies(g, widened, stripList, stripWrappedList);
+            if (striped) {
+                stripCopies(g, widened, stripList, stripWrappedList);
+            }
             this.stripCopies = stripList.toArray();
             this.stripWrapped = stripWrappedList.toArray();
             this.paddedSize = widened ? g.c * (g.h + 2 * g.pad) * g.ow : 0;
@@ -214,10 +222,6 @@ public final class SampleConv {
             this.paddedSize = 0;
         }
         this.filtersAndBias = Nd4j.create(type, fn, k + 1);
-        this.striped = shifted && g.c >= STRIP_MIN_CHANNELS;
-        this.stripDW = striped && !wide;
-        this.strips = g.fw * g.c;
-        this.stripLength = (g.oh + g.fh - 1) * width;
         this.stripFilters = striped ? Nd4j.zeros(type, g.fh, fn, strips + 1) : null;
         this.workers = new Worker[Workers.count()];
         for (int i = 0; i < workers.length; i++) {
